@@ -1,0 +1,111 @@
+#include "app/agent.hpp"
+
+#include "plugins/plugin_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+#include <filesystem>
+#include <stdexcept>
+
+namespace vigil {
+
+void prepare_data_dir(const std::string& data_dir) {
+    std::error_code error;
+    if (!std::filesystem::exists(data_dir, error)) {
+        if (!std::filesystem::create_directories(data_dir, error)) {
+            throw std::runtime_error("cannot create data_dir " + data_dir + ": " + error.message() +
+                                     ": create it or point agent.data_dir somewhere the agent may write");
+        }
+        std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, error);
+    }
+    if (!std::filesystem::is_directory(data_dir, error)) {
+        throw std::runtime_error("data_dir " + data_dir + " is not a folder: fix agent.data_dir");
+    }
+}
+
+Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(config) {
+    prepare_data_dir(config_.agent.data_dir);
+    spool_ = std::make_unique<Spool>((std::filesystem::path(config_.agent.data_dir) / "spool.db").string(),
+                                     config_.agent.dedupe_window_ms);
+    for (const auto& organization : config_.organizations) {
+        for (const auto& source : organization.sources) {
+            if (!source.crawl) continue;
+            for (const auto& connector : source.connectors) {
+                if (!connector.enabled) continue;
+                const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);
+                JobIdentity identity{organization.name, source.source_group, source.tenant_id, connector.name};
+                auto job = std::make_unique<ConnectorJob>(
+                    identity, *plugin, connector, config_.find_credential(source.credential), *spool_, stopping_);
+                job->create();
+                jobs_.push_back(std::move(job));
+            }
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto& output : config_.outputs) {
+        auto runner = std::make_unique<OutputRunner>(*registry.find(output.type, VIGIL_KIND_OUTPUT), output, *spool_);
+        runner->create();
+        names.push_back(output.name);
+        outputs_.push_back(std::move(runner));
+    }
+    spool_->set_outputs(names);
+}
+
+Agent::~Agent() {
+    stop();
+    if (scheduler_) scheduler_->wait();
+    stop_outputs(std::chrono::steady_clock::now());
+}
+
+void Agent::start(bool once) {
+    for (auto& output : outputs_) output->start();
+    std::vector<ScheduledJob*> jobs;
+    for (auto& job : jobs_) jobs.push_back(job.get());
+    Scheduler::Options options;
+    options.workers = config_.agent.workers;
+    options.once = once;
+    scheduler_ = std::make_unique<Scheduler>(jobs, options, [] { return std::make_unique<HookChain>(); });
+    scheduler_->start();
+    spdlog::info("agent started: {} collection jobs, {} outputs, up to {} workers", jobs_.size(), outputs_.size(),
+                 options.workers);
+}
+
+void Agent::stop() {
+    stopping_ = true;
+    if (scheduler_) scheduler_->request_stop();
+}
+
+void Agent::stop_outputs(std::chrono::steady_clock::time_point deadline) {
+    for (auto& output : outputs_) output->stop(deadline);
+}
+
+int Agent::run() {
+    start(false);
+    scheduler_->wait();  // returns after stop()
+    stop_outputs(std::chrono::steady_clock::now() + kStopGrace);
+    spdlog::info("agent stopped");
+    return 0;
+}
+
+int Agent::run_once() {
+    start(true);
+    scheduler_->wait();
+    const size_t failed = scheduler_->failed_runs();
+    const uint64_t head = spool_->head();
+    const auto deadline = std::chrono::steady_clock::now() + (stopping_ ? kStopGrace : kOnceDeliveryTimeout);
+    bool delivered = true;
+    for (auto& output : outputs_) {
+        if (!output->wait_delivered(head, deadline)) {
+            spdlog::error("output '{}' did not deliver every event in time; they stay spooled for the next run",
+                          output->name());
+            delivered = false;
+        }
+    }
+    stop_outputs(std::chrono::steady_clock::now());
+    if (failed > 0) spdlog::error("{} of {} collection jobs failed; see the errors above", failed, jobs_.size());
+    spdlog::info("one cycle done: {} jobs, {} failed", jobs_.size(), failed);
+    return failed == 0 && delivered ? 0 : 1;
+}
+
+}  // namespace vigil

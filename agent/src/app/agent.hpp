@@ -1,0 +1,52 @@
+#pragma once
+
+#include "config/config.hpp"
+#include "pipeline/connector_job.hpp"
+#include "pipeline/output_runner.hpp"
+#include "pipeline/scheduler.hpp"
+#include "pipeline/spool.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace vigil {
+
+class PluginRegistry;
+
+// One running configuration: the spool, a job per enabled (organization, source, connector), a runner per output,
+// and the scheduler. Everything is created before anything starts, so a plugin refusing its configuration stops
+// the start-up before a single event moves.
+class Agent {
+public:
+    Agent(const Config& config, const PluginRegistry& registry);
+    ~Agent();
+
+    // Collect until stop() (from a signal handler thread) is called. Returns the exit code.
+    int run();
+    // One cycle of every job, then deliver everything to every output. Returns 0, or 1 when a job or an output
+    // failed (the events stay spooled for the next run).
+    int run_once();
+    void stop();
+
+    size_t job_count() const { return jobs_.size(); }
+    static constexpr auto kStopGrace = std::chrono::seconds(5);
+    static constexpr auto kOnceDeliveryTimeout = std::chrono::seconds(120);
+
+private:
+    void start(bool once);
+    void stop_outputs(std::chrono::steady_clock::time_point deadline);
+
+    Config config_;
+    std::atomic<bool> stopping_{false};
+    std::unique_ptr<Spool> spool_;
+    std::vector<std::unique_ptr<ConnectorJob>> jobs_;
+    std::vector<std::unique_ptr<OutputRunner>> outputs_;
+    std::unique_ptr<Scheduler> scheduler_;
+};
+
+// Creates data_dir (0700) if needed; throws std::runtime_error naming the folder and what to do.
+void prepare_data_dir(const std::string& data_dir);
+
+}  // namespace vigil

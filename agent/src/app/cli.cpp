@@ -1,0 +1,73 @@
+#include "app/cli.hpp"
+
+#include "app/commands.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+namespace vigil {
+
+std::string usage() {
+    return "usage:\n"
+           "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
+           "  vigil validate --config FILE            check the configuration and plugins\n"
+           "  vigil plugins  list --config FILE       list the plugins found\n"
+           "  vigil version\n";
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+    CommandLine line;
+    if (args.empty()) throw std::invalid_argument("no command given");
+    line.command = args[0];
+    if (line.command == "--help" || line.command == "-h") line.command = "help";
+    if (line.command == "--version") line.command = "version";
+    size_t i = 1;
+    if (line.command == "plugins") {
+        if (i >= args.size() || args[i] != "list") throw std::invalid_argument("'plugins' takes 'list'");
+        line.subcommand = args[i++];
+    } else if (line.command != "run" && line.command != "validate" && line.command != "help" &&
+               line.command != "version") {
+        throw std::invalid_argument("unknown command '" + line.command + "'");
+    }
+    for (; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--config" || arg == "-c") {
+            if (i + 1 >= args.size()) throw std::invalid_argument(arg + " needs a FILE");
+            line.config_file = args[++i];
+        } else if (arg.rfind("--config=", 0) == 0) {
+            line.config_file = arg.substr(9);
+        } else if (arg == "--once" && line.command == "run") {
+            line.once = true;
+        } else {
+            throw std::invalid_argument("unexpected argument '" + arg + "' for '" + line.command + "'");
+        }
+    }
+    const bool needs_config = line.command == "run" || line.command == "validate" || line.command == "plugins";
+    if (needs_config && line.config_file.empty()) {
+        throw std::invalid_argument("'" + line.command + "' needs --config FILE");
+    }
+    return line;
+}
+
+int vigil_main(int argc, char** argv) {
+    CommandLine line;
+    try {
+        line = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::invalid_argument& failure) {
+        std::cerr << "vigil: " << failure.what() << "\n" << usage();
+        return 2;
+    }
+    if (line.command == "help") {
+        std::cout << usage();
+        return 0;
+    }
+    if (line.command == "version") {
+        std::cout << "vigil " << version_text() << "\n";
+        return 0;
+    }
+    if (line.command == "validate") return command_validate(line);
+    if (line.command == "plugins") return command_plugins_list(line);
+    return command_run(line, argc > 0 ? argv[0] : "vigil");
+}
+
+}  // namespace vigil

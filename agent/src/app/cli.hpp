@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+// The parsed command line (contract section 2).
+struct CommandLine {
+    std::string command;     // run | validate | plugins | help | version
+    std::string subcommand;  // plugins: list
+    std::string config_file;
+    bool once = false;
+};
+
+// Parses argv[1..]; throws std::invalid_argument with a one-line message on a bad command line (exit code 2).
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+std::string usage();
+
+// The whole program: returns the process exit code (0 success, 1 runtime failure, 2 bad usage or configuration).
+int vigil_main(int argc, char** argv);
+
+}  // namespace vigil

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "config/plugin_settings.hpp"
+#include "config/problem.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct LogConfig {
+    std::string level = "info";  // trace | debug | info | warn | error
+    std::string file;            // empty: stderr
+};
+
+struct HookConfig {
+    std::string path;
+    std::string params_yaml;  // the params node re-emitted as YAML, handed to the hook as data
+    Position where;
+};
+
+struct AgentConfig {
+    std::string data_dir;
+    std::vector<std::string> plugin_dirs;
+    LogConfig log;
+    std::string status_listen;
+    std::vector<HookConfig> hooks;
+    int workers = 4;  // collection threads, shared by every source
+    // How far behind a job's newest event its stored ids are remembered. It must exceed every connector's overlap
+    // plus Graph's worst latency (hours); 3 days leaves room without keeping a month of ids for a large tenant.
+    int64_t dedupe_window_ms = 3LL * 86'400'000;
+    Position where;
+};
+
+// Secrets live only here and in the host table's read_secret; nothing formats this struct into a log line.
+struct CredentialConfig {
+    std::string name;
+    std::string client_id;
+    std::optional<std::string> client_secret;
+    std::string certificate_file;
+    std::string private_key_file;
+    Position where;
+};
+
+struct ConnectorConfig {
+    std::string name;  // the plugin's name, the YAML key under `connectors:`
+    bool enabled = true;
+    int64_t interval_ms = 5 * 60'000;
+    PluginSettings settings;
+    Position where;
+};
+
+struct SourceConfig {
+    std::string type;  // entra_id
+    std::string source_group;
+    std::string tenant_id;
+    bool crawl = true;
+    std::string credential;  // a CredentialConfig name
+    std::vector<std::string> service_account_groups;
+    std::string cloud = "global";  // global | usgov | usgov_dod | china
+    std::string login_endpoint;    // overrides the cloud's login host when set
+    std::string graph_endpoint;    // overrides the cloud's Graph host when set
+    std::string ca_file;           // an extra trusted CA (PEM)
+    std::vector<ConnectorConfig> connectors;
+    Position where;
+};
+
+struct OrganizationConfig {
+    std::string name;
+    std::vector<SourceConfig> sources;
+    Position where;
+};
+
+struct OutputConfig {
+    std::string type;  // the output plugin's name
+    std::string name;  // unique; defaults to the type; keys the output's delivery cursor
+    bool include_raw = true;
+    PluginSettings settings;
+    Position where;
+};
+
+// One immutable snapshot of the whole configuration. A reload builds a new one.
+struct Config {
+    std::string main_file;
+    AgentConfig agent;
+    std::vector<CredentialConfig> credentials;
+    std::vector<OrganizationConfig> organizations;
+    std::vector<OutputConfig> outputs;
+    std::vector<Problem> warnings;  // things that work but should change (a literal secret, say)
+
+    const CredentialConfig* find_credential(const std::string& name) const;
+};
+
+}  // namespace vigil

@@ -1,0 +1,266 @@
+#include "config/config_loader.hpp"
+
+#include "config/references.hpp"
+#include "plugins/plugin_registry.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace vigil {
+
+bool is_guid(const std::string& text) {
+    static const std::regex guid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    return std::regex_match(text, guid);
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys{"agent", "credentials", "organizations", "outputs"};
+const std::vector<std::string> kDropInKeys{"credentials", "organizations", "outputs"};
+
+}  // namespace
+
+std::string where_text(const Position& position) {
+    return position.file + ":" + std::to_string(position.line) + ":" + std::to_string(position.column);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text.empty() ? "none" : text;
+}
+
+const CredentialConfig* Config::find_credential(const std::string& name) const {
+    for (const auto& credential : credentials) {
+        if (credential.name == name) return &credential;
+    }
+    return nullptr;
+}
+
+ConfigLoader::ConfigLoader(const std::string& main_file) {
+    config_.main_file = main_file;
+    parse_file(main_file, true);
+    const std::filesystem::path drop_in_dir = std::filesystem::path(main_file).parent_path() / "conf.d";
+    std::error_code error;
+    if (std::filesystem::is_directory(drop_in_dir, error)) {
+        std::vector<std::string> files;
+        for (const auto& entry : std::filesystem::directory_iterator(drop_in_dir, error)) {
+            if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+        }
+        std::sort(files.begin(), files.end());  // drop-ins merge in name order, like systemd's
+        for (const auto& file : files) parse_file(file, false);
+    }
+    // Defaults that depend on the main file's folder.
+    const std::string base = documents_.empty() ? "." : documents_.front().context.base_dir;
+    if (config_.agent.data_dir.empty()) config_.agent.data_dir = (std::filesystem::path(base) / "var").string();
+}
+
+void ConfigLoader::parse_file(const std::string& path, bool is_main) {
+    std::ifstream in(path);
+    if (!in) {
+        problems_.push_back(Problem{Position{path, 0, 0},
+                                    "cannot read the configuration file: check the path and "
+                                    "that the agent's user may read it"});
+        return;
+    }
+    std::string base_dir = std::filesystem::path(path).parent_path().string();
+    if (base_dir.empty()) base_dir = ".";
+    Document document{ReadContext{path, base_dir, &problems_, &config_.warnings}, YAML::Node(), is_main};
+    try {
+        document.root = YAML::Load(in);
+    } catch (const YAML::ParserException& failure) {
+        problems_.push_back(Problem{Position{path, failure.mark.line + 1, failure.mark.column + 1},
+                                    "YAML syntax error: " + failure.msg});
+        return;
+    }
+    if (!document.root.IsDefined() || document.root.IsNull()) {
+        if (is_main)
+            problems_.push_back(Problem{Position{path, 1, 1},
+                                        "the file is empty: see config/vigil.yaml for a "
+                                        "complete example"});
+        return;
+    }
+    documents_.push_back(document);
+    const Document& stored = documents_.back();
+    const YamlMap top(stored.context, stored.root, is_main ? "the configuration" : "a conf.d file",
+                      is_main ? kTopKeys : kDropInKeys);
+    if (is_main && top.get("agent").IsDefined()) read_agent(stored, top.get("agent"));
+}
+
+void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
+    const ReadContext& context = document.context;
+    const YamlMap map(context, node, "agent",
+                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window"});
+    AgentConfig& agent = config_.agent;
+    agent.where = context.at(node);
+    agent.data_dir = map.path_or("data_dir", "");
+    for (const auto& dir : map.list_or("plugin_dirs", {})) agent.plugin_dirs.push_back(context.resolve_path(dir));
+    agent.workers = static_cast<int>(map.int_or("workers", agent.workers));
+    if (agent.workers < 1 || agent.workers > 64) {
+        context.error(map.get("workers"), "'workers' in agent must be from 1 to 64");
+    }
+    agent.dedupe_window_ms = map.duration_or("dedupe_window", agent.dedupe_window_ms);
+    if (agent.dedupe_window_ms < 3'600'000) {
+        context.error(map.get("dedupe_window"),
+                      "'dedupe_window' in agent must be at least 1h: it must cover every "
+                      "connector's overlap and Graph's latency");
+    }
+    if (const YAML::Node log = map.get("log"); log.IsDefined()) {
+        const YamlMap log_map(context, log, "agent.log", {"level", "file"});
+        agent.log.level = log_map.choice_or("level", {"trace", "debug", "info", "warn", "error"}, "info");
+        agent.log.file = log_map.path_or("file", "");
+    }
+    if (const YAML::Node status = map.get("status"); status.IsDefined()) {
+        const YamlMap status_map(context, status, "agent.status", {"listen"});
+        agent.status_listen = status_map.string_or("listen", "");
+    }
+    if (const YAML::Node hooks = map.get("hooks"); hooks.IsDefined()) {
+        if (!hooks.IsSequence()) {
+            context.error(hooks, "'hooks' in agent must be a list of {path, params}");
+            return;
+        }
+        for (const auto& hook : hooks) {
+            const YamlMap hook_map(context, hook, "a hook", {"path", "params"});
+            HookConfig config;
+            config.where = context.at(hook);
+            config.path = context.resolve_path(hook_map.string("path", true).value_or(""));
+            if (const YAML::Node params = hook_map.get("params"); params.IsDefined()) {
+                YAML::Emitter out;
+                out << params;
+                config.params_yaml = out.c_str();
+            }
+            std::error_code error;
+            if (!config.path.empty() && !std::filesystem::is_regular_file(config.path, error)) {
+                context.error(hook_map.get("path"), "hook script " + config.path + " does not exist: fix the path");
+            }
+            agent.hooks.push_back(std::move(config));
+        }
+    }
+}
+
+void ConfigLoader::read_credentials(const Document& document, const YAML::Node& node) {
+    const ReadContext& context = document.context;
+    if (!node.IsSequence()) {
+        context.error(node, "'credentials' must be a list of {name, client_id, client_secret | certificate}");
+        return;
+    }
+    for (const auto& item : node) {
+        const YamlMap map(context, item, "a credential", {"name", "client_id", "client_secret", "certificate"});
+        if (!map.valid()) continue;
+        CredentialConfig credential;
+        credential.where = context.at(item);
+        credential.name = map.string("name", true).value_or("");
+        credential.client_id = map.string("client_id", true).value_or("");
+        if (!credential.client_id.empty() && !is_guid(credential.client_id)) {
+            context.error(map.get("client_id"), "client_id of credential '" + credential.name +
+                                                    "' must be the application (client) ID, a GUID like "
+                                                    "00000000-0000-0000-0000-000000000000");
+        }
+        const YAML::Node secret = map.get("client_secret");
+        const YAML::Node certificate = map.get("certificate");
+        if (secret.IsDefined()) {
+            credential.client_secret = map.string("client_secret").value_or("");
+            if (secret.IsScalar() && !has_reference(secret.Scalar())) {
+                context.warn(secret, "client_secret of credential '" + credential.name +
+                                         "' is written in the file: use ${env:NAME} or ${file:PATH} to keep it out");
+            }
+        }
+        if (certificate.IsDefined()) {
+            const YamlMap cert_map(context, certificate, "certificate of credential '" + credential.name + "'",
+                                   {"cert", "key"});
+            credential.certificate_file = context.resolve_path(cert_map.string("cert", true).value_or(""));
+            credential.private_key_file = context.resolve_path(cert_map.string("key", true).value_or(""));
+        }
+        if (secret.IsDefined() == certificate.IsDefined()) {
+            context.error(item, "credential '" + credential.name +
+                                    "' needs exactly one of client_secret or certificate: {cert, key}");
+        }
+        if (const CredentialConfig* first = config_.find_credential(credential.name); first != nullptr) {
+            context.error(map.get("name"), "duplicate credential name '" + credential.name + "' (first defined at " +
+                                               where_text(first->where) + "): rename one");
+            continue;
+        }
+        config_.credentials.push_back(std::move(credential));
+    }
+}
+
+void ConfigLoader::read_outputs(const Document& document, const YAML::Node& node, const PluginRegistry& registry) {
+    const ReadContext& context = document.context;
+    if (!node.IsSequence()) {
+        context.error(node, "'outputs' must be a list of {type, ...}");
+        return;
+    }
+    outputs_listed_ = true;
+    for (const auto& item : node) {
+        if (!item.IsMap()) {
+            context.error(item, "each output must be a mapping with a 'type'");
+            continue;
+        }
+        const YAML::Node type_node = item["type"];
+        if (!type_node.IsDefined()) {
+            context.error(item, "missing required key 'type' in an output (one of: " +
+                                    join_names(registry.names(VIGIL_KIND_OUTPUT)) + ")");
+            continue;
+        }
+        const std::string type = type_node.IsScalar() ? type_node.Scalar() : "";
+        const PluginInfo* plugin = registry.find(type, VIGIL_KIND_OUTPUT);
+        if (plugin == nullptr) {
+            context.error(type_node, "unknown output type '" + type +
+                                         "' (known: " + join_names(registry.names(VIGIL_KIND_OUTPUT)) +
+                                         "): install its plugin in a plugin folder or fix the type");
+            continue;
+        }
+        std::vector<std::string> allowed{"type", "name", "include_raw"};
+        for (const auto& key : plugin->schema) allowed.push_back(key.name);
+        const YamlMap map(context, item, "output '" + type + "'", allowed);
+        OutputConfig output;
+        output.where = context.at(item);
+        output.type = type;
+        output.name = map.string_or("name", type);
+        output.include_raw = map.bool_or("include_raw", true);
+        output.settings = read_plugin_settings(map, "output '" + type + "'", plugin->schema);
+        for (const auto& existing : config_.outputs) {
+            if (existing.name == output.name) {
+                context.error(item, "two outputs are named '" + output.name + "' (the other at " +
+                                        where_text(existing.where) + "): give each a distinct 'name'");
+            }
+        }
+        config_.outputs.push_back(std::move(output));
+    }
+}
+
+Config ConfigLoader::finish(const PluginRegistry& registry) {
+    for (const Document& document : documents_) {
+        if (!document.root.IsMap()) continue;
+        const YAML::Node credentials = document.root["credentials"];
+        if (credentials.IsDefined()) read_credentials(document, credentials);
+    }
+    for (const Document& document : documents_) {
+        if (!document.root.IsMap()) continue;
+        const YAML::Node organizations = document.root["organizations"];
+        if (organizations.IsDefined()) read_organizations(document, organizations, registry);
+        const YAML::Node outputs = document.root["outputs"];
+        if (outputs.IsDefined()) read_outputs(document, outputs, registry);
+    }
+    if (!outputs_listed_ && registry.find("jsonl", VIGIL_KIND_OUTPUT) != nullptr) {
+        // No outputs configured: the default is a JSONL file in the data folder.
+        OutputConfig output;
+        output.type = output.name = "jsonl";
+        output.where = Position{config_.main_file, 0, 0};
+        output.settings.set("path", (std::filesystem::path(config_.agent.data_dir) / "events.jsonl").string());
+        config_.outputs.push_back(std::move(output));
+    }
+    check_references();
+    if (!problems_.empty()) throw ConfigError(problems_);
+    return config_;
+}
+
+Config load_config(const std::string& main_file, PluginRegistry& registry) {
+    ConfigLoader loader(main_file);
+    registry.scan(loader.agent().plugin_dirs, loader.problems());
+    return loader.finish(registry);
+}
+
+}  // namespace vigil

@@ -1,0 +1,178 @@
+#include "pipeline/connector_job.hpp"
+
+#include "hooks/hook_chain.hpp"
+#include "pipeline/spool.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "util/json_text.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace vigil {
+
+namespace {
+
+spdlog::level::level_enum to_spdlog(vigil_log_level level) {
+    switch (level) {
+        case VIGIL_LOG_TRACE:
+            return spdlog::level::trace;
+        case VIGIL_LOG_DEBUG:
+            return spdlog::level::debug;
+        case VIGIL_LOG_INFO:
+            return spdlog::level::info;
+        case VIGIL_LOG_WARN:
+            return spdlog::level::warn;
+        default:
+            return spdlog::level::err;
+    }
+}
+
+constexpr size_t kErrorCapacity = 512;
+
+}  // namespace
+
+ConnectorJob::ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
+                           const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping)
+    : identity_(std::move(identity)),
+      label_(identity_.label()),
+      plugin_(plugin),
+      connector_(connector),
+      credential_(credential ? *credential : CredentialConfig{}),
+      spool_(spool),
+      stopping_(stopping),
+      interval_ms_(connector.interval_ms) {}
+
+ConnectorJob::~ConnectorJob() {
+    if (instance_ != nullptr) plugin_.descriptor->destroy(instance_);
+}
+
+void ConnectorJob::create() {
+    job_id_ = spool_.job_id(identity_);
+    vigil_config config{connector_.settings};
+    char error[kErrorCapacity] = {};
+    const vigil_status status =
+        plugin_.descriptor->create(host_table(), this, &config, &instance_, error, sizeof(error));
+    if (status != VIGIL_OK) {
+        instance_ = nullptr;
+        throw std::runtime_error("connector " + identity_.connector + " for tenant " + identity_.tenant_id +
+                                 " of organization '" + identity_.organization +
+                                 "' refused its configuration: " + (error[0] ? error : "no reason given"));
+    }
+}
+
+bool ConnectorJob::run(HookChain& hooks) {
+    hooks_ = &hooks;
+    batch_.clear();
+    rejected_in_run_ = 0;
+    const Totals before = totals();
+    char error[kErrorCapacity] = {};
+    vigil_status status = VIGIL_OK;
+    try {
+        checkpoint_ = spool_.checkpoint(job_id_);
+        status = plugin_.descriptor->run(instance_, error, sizeof(error));
+        // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
+        if (status == VIGIL_OK && !batch_.empty()) status = commit(vigil_str{nullptr, 0});
+    } catch (const std::exception& failure) {
+        std::snprintf(error, sizeof(error), "%s", failure.what());
+        status = VIGIL_ERR_INTERNAL;
+    }
+    batch_.clear();  // on failure: uncommitted events are dropped; the checkpoint did not move, so they come again
+    hooks_ = nullptr;
+    const Totals after = totals();
+    if (status != VIGIL_OK) {
+        spdlog::error("[{}] run failed ({}): {}", label_, static_cast<int>(status), error[0] ? error : "no reason");
+        return false;
+    }
+    spdlog::info("[{}] run done: {} stored, {} duplicate, {} filtered by hooks{}", label_, after.stored - before.stored,
+                 after.duplicates - before.duplicates, after.filtered - before.filtered,
+                 rejected_in_run_ ? ", " + std::to_string(rejected_in_run_) + " rejected as malformed" : "");
+    return true;
+}
+
+ConnectorJob::Totals ConnectorJob::totals() const {
+    return Totals{emitted_.load(), stored_.load(), duplicates_.load(), filtered_.load()};
+}
+
+void ConnectorJob::log(vigil_log_level level, const char* message) {
+    spdlog::log(to_spdlog(level), "[{}] {}", label_, message);
+}
+
+int64_t ConnectorJob::now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+vigil_status ConnectorJob::read_secret(const char* name, char* buffer, size_t capacity, size_t* out_size) {
+    const std::string key = name;
+    const std::string* value = nullptr;
+    if (key == "client_id") value = &credential_.client_id;
+    if (key == "client_secret" && credential_.client_secret) value = &*credential_.client_secret;
+    if (key == "certificate_file" && !credential_.certificate_file.empty()) value = &credential_.certificate_file;
+    if (key == "private_key_file" && !credential_.private_key_file.empty()) value = &credential_.private_key_file;
+    if (value == nullptr) return VIGIL_ERR_NOT_FOUND;
+    *out_size = value->size();
+    if (buffer == nullptr || capacity < value->size() + 1) return VIGIL_ERR_BUFFER_TOO_SMALL;
+    std::memcpy(buffer, value->data(), value->size());
+    buffer[value->size()] = '\0';
+    return VIGIL_OK;
+}
+
+vigil_status ConnectorJob::emit(const vigil_event* event) {
+    if (hooks_ == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;  // only during run()
+    const auto bad = [&](const char* why) {
+        if (++rejected_in_run_ <= 5) {  // a broken plugin must not flood the log
+            spdlog::warn("[{}] event '{}' rejected: {}", label_,
+                         std::string_view(event->id.data ? event->id.data : "", event->id.size), why);
+        }
+        return VIGIL_ERR_INVALID_ARGUMENT;
+    };
+    if (event->id.size == 0) return bad("it has no id");
+    if (event->details_json.size > 0 && !is_valid_json({event->details_json.data, event->details_json.size})) {
+        return bad("details is not valid JSON");
+    }
+    if (event->raw_json.size > 0 && !is_valid_json({event->raw_json.data, event->raw_json.size})) {
+        return bad("raw is not valid JSON");
+    }
+    batch_.append().assign(*event);
+    emitted_.fetch_add(1, std::memory_order_relaxed);
+    return VIGIL_OK;
+}
+
+vigil_status ConnectorJob::commit(vigil_str checkpoint) {
+    if (hooks_ == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    serialized_.clear();
+    uint64_t filtered = 0;
+    for (size_t i = 0; i < batch_.size(); ++i) {
+        Event& event = batch_[i];
+        if (!hooks_->empty() && hooks_->apply(event, identity_) == HookVerdict::drop) {
+            ++filtered;
+            continue;
+        }
+        serialize_event(event, identity_, serialized_);
+    }
+    const bool update_checkpoint = checkpoint.size > 0;
+    const std::string_view checkpoint_view(checkpoint.data ? checkpoint.data : "", checkpoint.size);
+    try {
+        const Spool::CommitResult result =
+            spool_.commit(job_id_, serialized_, checkpoint_view, update_checkpoint, now_ms());
+        stored_.fetch_add(result.stored, std::memory_order_relaxed);
+        duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
+        filtered_.fetch_add(filtered, std::memory_order_relaxed);
+    } catch (const std::exception& failure) {
+        spdlog::error("[{}] could not store {} events: {}", label_, serialized_.rows.size(), failure.what());
+        return VIGIL_ERR_IO;
+    }
+    if (update_checkpoint) checkpoint_.assign(checkpoint_view);
+    batch_.clear();
+    return VIGIL_OK;
+}
+
+vigil_status ConnectorJob::checkpoint(vigil_str* out) {
+    *out = checkpoint_.empty() ? vigil_str{nullptr, 0} : vigil_str{checkpoint_.data(), checkpoint_.size()};
+    return VIGIL_OK;
+}
+
+}  // namespace vigil

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "config/config.hpp"
+#include "pipeline/event.hpp"
+#include "pipeline/scheduled_job.hpp"
+#include "plugins/host_context.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace vigil {
+
+class Spool;
+struct PluginInfo;
+
+// One connector plugin instance collecting for one source, and the host services it calls: emitted events wait
+// in the job's batch until the plugin commits them with a checkpoint; commit runs the hooks and stores both in one
+// spool transaction.
+class ConnectorJob final : public ScheduledJob, public vigil_host_ctx {
+public:
+    ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
+                 const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping);
+    ~ConnectorJob() override;
+    ConnectorJob(const ConnectorJob&) = delete;
+    ConnectorJob& operator=(const ConnectorJob&) = delete;
+
+    // Creates the plugin instance; throws std::runtime_error with the plugin's reason.
+    void create();
+
+    const std::string& label() const override { return label_; }
+    int64_t interval_ms() const override { return interval_ms_; }
+    bool run(HookChain& hooks) override;
+
+    struct Totals {
+        uint64_t emitted = 0, stored = 0, duplicates = 0, filtered = 0;
+    };
+    Totals totals() const;
+
+    // vigil_host_ctx
+    void log(vigil_log_level level, const char* message) override;
+    int64_t now_ms() override;
+    bool cancelled() override { return stopping_.load(std::memory_order_relaxed); }
+    vigil_status read_secret(const char* name, char* buffer, size_t capacity, size_t* out_size) override;
+    vigil_status emit(const vigil_event* event) override;
+    vigil_status commit(vigil_str checkpoint) override;
+    vigil_status checkpoint(vigil_str* out) override;
+
+private:
+    JobIdentity identity_;
+    std::string label_;
+    const PluginInfo& plugin_;
+    ConnectorConfig connector_;
+    CredentialConfig credential_;
+    Spool& spool_;
+    const std::atomic<bool>& stopping_;
+    int64_t interval_ms_;
+    int64_t job_id_ = 0;
+    void* instance_ = nullptr;
+
+    // Per run; touched only by the worker running this job.
+    HookChain* hooks_ = nullptr;
+    EventBatch batch_;
+    SerializedBatch serialized_;
+    std::string checkpoint_;
+    uint64_t rejected_in_run_ = 0;
+
+    std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0};
+};
+
+}  // namespace vigil

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <vigil/plugin.h>
+
+// The host side of vigil_host_ctx: what a plugin instance's calls into the host reach. ConnectorJob and
+// OutputRunner implement it; the host table (host_table.cpp) forwards each C call here and turns any exception
+// into a status, so nothing unwinds through plugin code.
+struct vigil_host_ctx {
+    virtual ~vigil_host_ctx() = default;
+
+    virtual void log(vigil_log_level level, const char* message) = 0;
+    virtual int64_t now_ms() = 0;
+    virtual bool cancelled() = 0;
+    virtual vigil_status read_secret(const char* name, char* buffer, size_t capacity, size_t* out_size);
+    virtual vigil_status emit(const vigil_event* event);
+    virtual vigil_status commit(vigil_str checkpoint);
+    virtual vigil_status checkpoint(vigil_str* out);
+    virtual vigil_status set_resume_token(vigil_str token);
+};
+
+namespace vigil {
+
+// The one host table of this process. Static; valid for the process's lifetime.
+const vigil_host* host_table();
+
+}  // namespace vigil

@@ -1,0 +1,134 @@
+#include "plugins/host_context.hpp"
+
+#include "config/plugin_settings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <variant>
+
+// Defaults for services a kind of plugin does not have (an output emitting, say).
+vigil_status vigil_host_ctx::read_secret(const char*, char*, size_t, size_t*) {
+    return VIGIL_ERR_NOT_FOUND;
+}
+vigil_status vigil_host_ctx::emit(const vigil_event*) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::commit(vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::checkpoint(vigil_str* out) {
+    *out = vigil_str{nullptr, 0};
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::set_resume_token(vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+
+namespace vigil {
+
+namespace {
+
+template <class Body>
+vigil_status guarded(const char* what, Body&& body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception& failure) {
+        spdlog::error("host service {} failed: {}", what, failure.what());
+        return VIGIL_ERR_INTERNAL;
+    } catch (...) {
+        spdlog::error("host service {} failed with an unknown exception", what);
+        return VIGIL_ERR_INTERNAL;
+    }
+}
+
+void host_log(vigil_host_ctx* ctx, vigil_log_level level, const char* message) {
+    if (ctx == nullptr || message == nullptr) return;
+    guarded("log", [&] {
+        ctx->log(level, message);
+        return VIGIL_OK;
+    });
+}
+
+int64_t host_now_ms(vigil_host_ctx* ctx) {
+    return ctx->now_ms();
+}
+
+int host_is_cancelled(vigil_host_ctx* ctx) {
+    return ctx->cancelled() ? 1 : 0;
+}
+
+vigil_status host_read_secret(vigil_host_ctx* ctx, const char* name, char* buffer, size_t capacity, size_t* out_size) {
+    if (name == nullptr || out_size == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("read_secret", [&] { return ctx->read_secret(name, buffer, capacity, out_size); });
+}
+
+vigil_status host_emit(vigil_host_ctx* ctx, const vigil_event* event) {
+    if (event == nullptr || event->struct_size < sizeof(vigil_event)) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("emit", [&] { return ctx->emit(event); });
+}
+
+vigil_status host_commit(vigil_host_ctx* ctx, vigil_str checkpoint) {
+    return guarded("commit", [&] { return ctx->commit(checkpoint); });
+}
+
+vigil_status host_checkpoint(vigil_host_ctx* ctx, vigil_str* out) {
+    if (out == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("checkpoint", [&] { return ctx->checkpoint(out); });
+}
+
+vigil_status host_set_resume_token(vigil_host_ctx* ctx, vigil_str token) {
+    return guarded("set_resume_token", [&] { return ctx->set_resume_token(token); });
+}
+
+const PluginSettings::Value* lookup(const vigil_config* config, const char* key) {
+    if (config == nullptr || key == nullptr) return nullptr;
+    const PluginSettings::Value* value = config->settings.find(key);
+    if (value == nullptr) spdlog::warn("a plugin read configuration key '{}' that its schema does not declare", key);
+    return value;
+}
+
+int config_bool(const vigil_config* config, const char* key) {
+    const auto* value = lookup(config, key);
+    const bool* flag = value ? std::get_if<bool>(value) : nullptr;
+    return flag != nullptr && *flag ? 1 : 0;
+}
+
+int64_t config_int(const vigil_config* config, const char* key) {
+    const auto* value = lookup(config, key);
+    const int64_t* number = value ? std::get_if<int64_t>(value) : nullptr;
+    return number ? *number : 0;
+}
+
+const char* config_string(const vigil_config* config, const char* key) {
+    const auto* value = lookup(config, key);
+    const std::string* text = value ? std::get_if<std::string>(value) : nullptr;
+    return text ? text->c_str() : "";
+}
+
+size_t config_list_size(const vigil_config* config, const char* key) {
+    const auto* value = lookup(config, key);
+    const auto* list = value ? std::get_if<std::vector<std::string>>(value) : nullptr;
+    return list ? list->size() : 0;
+}
+
+const char* config_list_item(const vigil_config* config, const char* key, size_t index) {
+    const auto* value = lookup(config, key);
+    const auto* list = value ? std::get_if<std::vector<std::string>>(value) : nullptr;
+    return list && index < list->size() ? (*list)[index].c_str() : "";
+}
+
+const vigil_host kHostTable{
+    sizeof(vigil_host), VIGIL_ABI_MAJOR,   VIGIL_ABI_MINOR,  host_log,
+    host_now_ms,        host_is_cancelled, host_read_secret, host_emit,
+    host_commit,        host_checkpoint,   config_bool,      config_int,
+    config_string,      config_list_size,  config_list_item, host_set_resume_token,
+};
+
+}  // namespace
+
+const vigil_host* host_table() {
+    return &kHostTable;
+}
+
+}  // namespace vigil

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prints the figures README.md quotes. Builds the release preset first.
+#   idle agent: RSS and start-to-ready time with one plugin loaded and no sources
+#   pipeline:   1 M small events from the counter connector through spool to jsonl, pinned to one core
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+[[ -f build/CMakeCache.txt ]] || cmake --preset release >/dev/null
+cmake --build --preset release >/dev/null
+
+events=${1:-1000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Idle: one plugin folder with the counter plugin, no organizations. "Ready" is the log line after start-up.
+cat >"$work/vigil.yaml" <<YAML
+agent: {data_dir: $work/var, plugin_dirs: [$PWD/build/tests/plugins/good], log: {level: info}}
+YAML
+for run in 1 2 3; do
+  start=$(date +%s%N)
+  ./build/vigil run --config "$work/vigil.yaml" 2>"$work/idle.log" &
+  pid=$!
+  until grep -q "agent started" "$work/idle.log" 2>/dev/null; do sleep 0.001; done
+  ready=$(date +%s%N)
+  sleep 0.5
+  rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  threads=$(awk '/Threads/ {print $2}' /proc/$pid/status)
+  kill -TERM $pid && wait $pid
+  awk -v run="$run" -v ms=$(((ready - start) / 1000000)) -v kb="$rss_kb" -v threads="$threads" \
+      'BEGIN { printf "idle agent (run %d): start to ready %d ms, RSS %.1f MB, %d threads\n", run, ms, kb / 1024, threads }'
+
+done
+
+taskset -c 0 ./build/tests/bench/pipeline_bench "$events" true
+taskset -c 0 ./build/tests/bench/pipeline_bench "$events" false

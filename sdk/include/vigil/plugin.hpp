@@ -1,0 +1,272 @@
+// Header-only C++ adapter over vigil/plugin.h: a plugin is a plain class plus one macro.
+//
+//   class Hello {
+//    public:
+//     static constexpr vigil_plugin_kind kind = VIGIL_KIND_CONNECTOR;
+//     static constexpr const char* name = "hello";
+//     static constexpr const char* version = "1.0.0";
+//     static constexpr const char* description = "Emits greetings";
+//     static constexpr vigil_config_key config_keys[] = {
+//         vigil::sdk::key("count", VIGIL_VALUE_INT, "3", "greetings per run")};
+//     Hello(vigil::sdk::Host host, const vigil::sdk::Config& config);
+//     vigil_status run();                                       // connectors
+//     // void open(std::string_view resume_token);              // outputs
+//     // vigil_status write(std::span<const vigil_record* const> records);
+//   };
+//   VIGIL_PLUGIN(Hello)
+//
+// Exceptions never cross the C boundary: the adapter catches them and turns them into a status and a message.
+// Throw vigil::sdk::Error to choose the status; any other std::exception becomes VIGIL_ERR_INTERNAL.
+#ifndef VIGIL_PLUGIN_HPP
+#define VIGIL_PLUGIN_HPP
+
+#include <vigil/plugin.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::sdk {
+
+inline vigil_str to_str(std::string_view text) noexcept {
+    return vigil_str{text.data(), text.size()};
+}
+inline std::string_view to_view(vigil_str text) noexcept {
+    return text.data == nullptr ? std::string_view{} : std::string_view{text.data, text.size};
+}
+
+// A failure with a chosen status; the message goes to the host's log and error output.
+class Error : public std::runtime_error {
+public:
+    Error(vigil_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+    vigil_status status() const noexcept { return status_; }
+
+private:
+    vigil_status status_;
+};
+
+// One configuration key, for a plugin's `static constexpr vigil_config_key config_keys[]`.
+constexpr vigil_config_key key(const char* name, vigil_value_type type, const char* default_value, const char* help,
+                               bool required = false, int64_t min_value = 0, int64_t max_value = 0) noexcept {
+    return vigil_config_key{
+        sizeof(vigil_config_key), name, type, required ? 1 : 0, default_value, help, min_value, max_value};
+}
+
+// Read access to the validated configuration; usable only inside the plugin's constructor.
+class Config {
+public:
+    Config(const vigil_host* host, const vigil_config* config) noexcept : host_(host), config_(config) {}
+    bool get_bool(const char* name) const { return host_->config_bool(config_, name) != 0; }
+    int64_t get_int(const char* name) const { return host_->config_int(config_, name); }
+    int64_t get_duration_ms(const char* name) const { return host_->config_int(config_, name); }
+    std::string get_string(const char* name) const { return host_->config_string(config_, name); }
+    std::vector<std::string> get_list(const char* name) const {
+        std::vector<std::string> items;
+        const size_t count = host_->config_list_size(config_, name);
+        items.reserve(count);
+        for (size_t i = 0; i < count; ++i) items.emplace_back(host_->config_list_item(config_, name, i));
+        return items;
+    }
+
+private:
+    const vigil_host* host_;
+    const vigil_config* config_;
+};
+
+// An event to emit; every field is a view the host copies during emit().
+struct Event {
+    std::string_view id;
+    int64_t time_ms = 0;
+    std::string_view action;
+    std::string_view object_type;
+    std::string_view what;
+    std::string_view who;
+    std::string_view where;
+    std::string_view workstation;
+    std::string_view status;
+    std::string_view details_json;
+    std::string_view raw_json;
+};
+
+// The host's services for one plugin instance. Cheap to copy; valid until the instance is destroyed.
+class Host {
+public:
+    Host(const vigil_host* host, vigil_host_ctx* ctx) noexcept : host_(host), ctx_(ctx) {}
+
+    void log(vigil_log_level level, const std::string& message) const { host_->log(ctx_, level, message.c_str()); }
+    void info(const std::string& message) const { log(VIGIL_LOG_INFO, message); }
+    void warn(const std::string& message) const { log(VIGIL_LOG_WARN, message); }
+    int64_t now_ms() const { return host_->now_ms(ctx_); }
+    bool cancelled() const { return host_->is_cancelled(ctx_) != 0; }
+
+    vigil_status emit(const Event& event) const {
+        const vigil_event raw{sizeof(vigil_event),  to_str(event.id),           event.time_ms,
+                              to_str(event.action), to_str(event.object_type),  to_str(event.what),
+                              to_str(event.who),    to_str(event.where),        to_str(event.workstation),
+                              to_str(event.status), to_str(event.details_json), to_str(event.raw_json)};
+        return host_->emit(ctx_, &raw);
+    }
+    vigil_status commit(std::string_view checkpoint) const { return host_->commit(ctx_, to_str(checkpoint)); }
+    std::string checkpoint() const {
+        vigil_str out{nullptr, 0};
+        if (host_->checkpoint(ctx_, &out) != VIGIL_OK) return {};
+        return std::string(to_view(out));
+    }
+    // Returns false when the credential has no such secret.
+    bool read_secret(const char* name, std::string& out) const {
+        size_t size = 0;
+        out.resize(256);
+        vigil_status status = host_->read_secret(ctx_, name, out.data(), out.size() + 1, &size);
+        if (status == VIGIL_ERR_BUFFER_TOO_SMALL) {
+            out.resize(size);
+            status = host_->read_secret(ctx_, name, out.data(), out.size() + 1, &size);
+        }
+        if (status != VIGIL_OK) {
+            out.clear();
+            return false;
+        }
+        out.resize(size);
+        return true;
+    }
+    vigil_status set_resume_token(std::string_view token) const { return host_->set_resume_token(ctx_, to_str(token)); }
+
+private:
+    const vigil_host* host_;
+    vigil_host_ctx* ctx_;
+};
+
+namespace detail {
+
+inline void write_error(char* error, size_t capacity, const char* message) noexcept {
+    if (error == nullptr || capacity == 0) return;
+    const size_t length = std::min(std::strlen(message), capacity - 1);
+    std::memcpy(error, message, length);
+    error[length] = '\0';
+}
+
+// Runs body, turning exceptions into a status and a message: nothing may unwind into the host.
+template <class Body>
+vigil_status guarded(char* error, size_t capacity, Body&& body) noexcept {
+    try {
+        return body();
+    } catch (const Error& failure) {
+        write_error(error, capacity, failure.what());
+        return failure.status();
+    } catch (const std::exception& failure) {
+        write_error(error, capacity, failure.what());
+        return VIGIL_ERR_INTERNAL;
+    } catch (...) {
+        write_error(error, capacity, "unknown exception");
+        return VIGIL_ERR_INTERNAL;
+    }
+}
+
+template <class P>
+constexpr size_t key_count() {
+    if constexpr (requires { P::config_keys; }) {
+        return std::size(P::config_keys);
+    } else {
+        return 0;
+    }
+}
+
+template <class P>
+const vigil_config_key* const* key_pointers() {
+    static const auto pointers = [] {
+        std::array<const vigil_config_key*, key_count<P>() + 1> array{};
+        if constexpr (key_count<P>() > 0) {
+            for (size_t i = 0; i < key_count<P>(); ++i) array[i] = &P::config_keys[i];
+        }
+        array[key_count<P>()] = nullptr;
+        return array;
+    }();
+    return pointers.data();
+}
+
+template <class P>
+vigil_status create(const vigil_host* host, vigil_host_ctx* ctx, const vigil_config* config, void** out, char* error,
+                    size_t capacity) {
+    return guarded(error, capacity, [&] {
+        *out = new P(Host(host, ctx), Config(host, config));
+        return VIGIL_OK;
+    });
+}
+
+template <class P>
+void destroy(void* instance) {
+    delete static_cast<P*>(instance);
+}
+
+template <class P>
+vigil_status run(void* instance, char* error, size_t capacity) {
+    if constexpr (requires(P & p) { p.run(); }) {
+        return guarded(error, capacity, [&] { return static_cast<P*>(instance)->run(); });
+    } else {
+        write_error(error, capacity, "this plugin is not a connector");
+        return VIGIL_ERR_INVALID_ARGUMENT;
+    }
+}
+
+template <class P>
+vigil_status open(void* instance, vigil_str token, char* error, size_t capacity) {
+    if constexpr (requires(P & p) { p.open(std::string_view{}); }) {
+        return guarded(error, capacity, [&] {
+            static_cast<P*>(instance)->open(to_view(token));
+            return VIGIL_OK;
+        });
+    } else {
+        write_error(error, capacity, "this plugin is not an output");
+        return VIGIL_ERR_INVALID_ARGUMENT;
+    }
+}
+
+template <class P>
+vigil_status write(void* instance, const vigil_record* const* records, size_t count, char* error, size_t capacity) {
+    if constexpr (requires(P & p, std::span<const vigil_record* const> batch) { p.write(batch); }) {
+        return guarded(error, capacity, [&] {
+            return static_cast<P*>(instance)->write(std::span<const vigil_record* const>(records, count));
+        });
+    } else {
+        write_error(error, capacity, "this plugin is not an output");
+        return VIGIL_ERR_INVALID_ARGUMENT;
+    }
+}
+
+}  // namespace detail
+
+// The descriptor for plugin class P. Built-in plugins register this directly; shared libraries export it through
+// VIGIL_PLUGIN.
+template <class P>
+const vigil_plugin_descriptor* describe() {
+    static const vigil_plugin_descriptor descriptor{sizeof(vigil_plugin_descriptor),
+                                                    VIGIL_ABI_MAJOR,
+                                                    VIGIL_ABI_MINOR,
+                                                    P::kind,
+                                                    P::name,
+                                                    P::version,
+                                                    P::description,
+                                                    detail::key_pointers<P>(),
+                                                    &detail::create<P>,
+                                                    &detail::destroy<P>,
+                                                    &detail::run<P>,
+                                                    &detail::open<P>,
+                                                    &detail::write<P>};
+    return &descriptor;
+}
+
+}  // namespace vigil::sdk
+
+// Exports the entry symbol of a plugin library. Use once per shared library.
+#define VIGIL_PLUGIN(PluginClass)                                                            \
+    extern "C" VIGIL_PLUGIN_EXPORT const vigil_plugin_descriptor* vigil_plugin_entry(void) { \
+        return ::vigil::sdk::describe<PluginClass>();                                        \
+    }
+
+#endif  // VIGIL_PLUGIN_HPP

@@ -1,0 +1,113 @@
+// The two commands as a user runs them: exit codes, messages on stderr, graceful stop on SIGTERM.
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+namespace vigil {
+namespace {
+
+std::string good_config(const std::string& dir, const std::string& counter_settings) {
+    return "agent:\n  data_dir: " + dir + "/var\n  plugin_dirs: [" + test::test_plugin_dir() +
+           "]\n  log: {level: info, file: " + dir +
+           "/vigil.log}\ncredentials:\n"
+           "  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: \"${env:HOME}\"}\n"
+           "organizations:\n  - name: Contoso\n    sources:\n"
+           "      - type: entra_id\n        tenant_id: 11111111-1111-1111-1111-111111111111\n"
+           "        credentials: app\n        connectors:\n          counter: {" +
+           counter_settings +
+           "}\n"
+           "outputs:\n  - {type: jsonl, path: " +
+           dir + "/events.jsonl}\n";
+}
+
+TEST(Cli, BadCommandLineExitsTwoWithUsage) {
+    test::TempDir dir;
+    EXPECT_EQ(test::run_vigil({"frobnicate"}, dir.file("o")), 2);
+    EXPECT_NE(test::read_file(dir.file("o.err")).find("vigil: unknown command 'frobnicate'"), std::string::npos);
+    EXPECT_EQ(test::run_vigil({"run"}, dir.file("o")), 2);
+    EXPECT_NE(test::read_file(dir.file("o.err")).find("'run' needs --config FILE"), std::string::npos);
+}
+
+TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
+    test::TempDir dir;
+    const std::string config =
+        dir.write("vigil.yaml", "agent:\n  workers: 0\n  bogus: 1\noutputs:\n  - {type: nope}\n");
+    EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 2);
+    const auto lines = test::read_lines(dir.file("o.err"));
+    ASSERT_EQ(lines.size(), 4u) << test::read_file(dir.file("o.err"));
+    EXPECT_EQ(lines[0], config +
+                            ":3:3: unknown key 'bogus' in agent (expected one of: data_dir, plugin_dirs, log, "
+                            "status, hooks, workers, dedupe_window)");
+    EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
+    EXPECT_EQ(lines[2], config +
+                            ":5:12: unknown output type 'nope' (known: jsonl): install its plugin in a plugin "
+                            "folder or fix the type");
+    EXPECT_EQ(lines[3], "vigil: 3 problem(s) in the configuration; nothing was started");
+    // run refuses the same file the same way, and creates nothing.
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("r")), 2);
+    EXPECT_FALSE(std::filesystem::exists(dir.file("var")));
+}
+
+TEST(Cli, ValidateAcceptsAGoodConfiguration) {
+    test::TempDir dir;
+    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3"));
+    EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 0)
+        << test::read_file(dir.file("o.err"));
+    EXPECT_EQ(test::read_file(dir.file("o.out")),
+              config + ": valid: 1 organization(s), 1 source(s), 1 collection job(s), 1 output(s), 2 plugin(s)\n");
+}
+
+TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
+    test::TempDir dir;
+    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3"));
+    EXPECT_EQ(test::run_vigil({"plugins", "list", "--config", config}, dir.file("o")), 0);
+    const std::string out = test::read_file(dir.file("o.out"));
+    EXPECT_NE(out.find("jsonl               output     1.0.0     1.0   (built-in)"), std::string::npos) << out;
+    EXPECT_NE(out.find("counter             connector  1.0.0     1.0   " + test::test_plugin_dir() + "/counter.so"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("    total (int, default 100): events in all"), std::string::npos) << out;
+}
+
+TEST(Cli, RunOnceCollectsAndExitsZero) {
+    test::TempDir dir;
+    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 12"));
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("o")), 0)
+        << test::read_file(dir.file("o.err"));
+    EXPECT_EQ(test::read_lines(dir.file("events.jsonl")).size(), 12u);
+    const std::string log = test::read_file(dir.file("vigil.log"));
+    EXPECT_NE(log.find("run done: 12 stored, 0 duplicate, 0 filtered by hooks"), std::string::npos) << log;
+    EXPECT_EQ(log.find(getenv("HOME")), std::string::npos) << "the secret must never be logged";
+}
+
+TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
+    test::TempDir dir;
+    // Endless enough: 100 pages of 100 events, 50 ms apart, then a long interval.
+    const std::string config =
+        dir.write("vigil.yaml",
+                  good_config(dir.path().string(), "total: 10000, page_size: 100, page_delay_ms: 50, interval: 1h"));
+    test::ChildProcess child = test::spawn({test::vigil_binary(), "run", "--config", config}, dir.file("o"));
+    // The first run starts after a small jitter; stop once events are flowing.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (test::read_lines(dir.file("events.jsonl")).size() < 300 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const auto before = std::chrono::steady_clock::now();
+    kill(child.pid, SIGTERM);
+    EXPECT_EQ(test::wait_for_exit(child, 10'000), 0) << test::read_file(dir.file("o.err"));
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(3));
+    // What was committed before the stop was delivered: the file holds whole pages, nothing torn.
+    const auto lines = test::read_lines(dir.file("events.jsonl"));
+    EXPECT_GT(lines.size(), 0u);
+    EXPECT_LT(lines.size(), 10000u);
+    EXPECT_EQ(lines.size() % 100, 0u);
+    const std::string log = test::read_file(dir.file("vigil.log"));
+    EXPECT_NE(log.find("stopping"), std::string::npos);
+    EXPECT_NE(log.find("agent stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,203 @@
+#include "config/config_loader.hpp"
+#include "app/builtin_plugins.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <variant>
+
+namespace vigil {
+namespace {
+
+class ConfigLoaderTest : public testing::Test {
+protected:
+    void SetUp() override {
+        register_builtin_plugins(registry_);
+        registry_.load_file(test::test_plugin_dir() + "/counter.so");
+    }
+    Config load(const std::string& file) {
+        ConfigLoader loader(file);
+        return loader.finish(registry_);
+    }
+
+    test::TempDir dir_;
+    PluginRegistry registry_;
+};
+
+const char* const kFull = R"(agent:
+  data_dir: ./state
+  plugin_dirs: [./plugins]
+  log: {level: debug, file: ./state/vigil.log}
+  workers: 3
+credentials:
+  - name: contoso-app
+    client_id: 00000000-0000-0000-0000-000000000000
+    client_secret: ${env:VIGIL_TEST_SECRET}
+  - name: fabrikam-cert
+    client_id: 00000000-0000-0000-0000-000000000001
+    certificate: {cert: ./certs/f.crt, key: ./certs/f.key}
+organizations:
+  - name: Contoso
+    sources:
+      - type: entra_id
+        source_group: Cloud
+        tenant_id: 11111111-1111-1111-1111-111111111111
+        crawl: true
+        credentials: contoso-app
+        service_account_groups: [Service Accounts, Automation]
+        cloud: usgov
+        endpoints: {login: https://127.0.0.1:8443, graph: https://127.0.0.1:8443}
+        tls: {ca_file: ./ca.pem}
+        connectors:
+          counter: {interval: 2m, total: 7, page_size: 3}
+outputs:
+  - {type: jsonl, path: ./out/events.jsonl, include_raw: false}
+)";
+
+TEST_F(ConfigLoaderTest, ReadsACompleteConfiguration) {
+    setenv("VIGIL_TEST_SECRET", "from-env", 1);
+    const Config config = load(dir_.write("vigil.yaml", kFull));
+    const std::string base = dir_.path().string();
+    EXPECT_EQ(config.agent.data_dir, base + "/state");
+    EXPECT_EQ(config.agent.plugin_dirs, std::vector<std::string>{base + "/plugins"});
+    EXPECT_EQ(config.agent.log.level, "debug");
+    EXPECT_EQ(config.agent.log.file, base + "/state/vigil.log");
+    EXPECT_EQ(config.agent.workers, 3);
+    ASSERT_EQ(config.credentials.size(), 2u);
+    EXPECT_EQ(config.credentials[0].client_secret, "from-env");
+    EXPECT_EQ(config.credentials[1].certificate_file, base + "/certs/f.crt");
+    EXPECT_EQ(config.credentials[1].private_key_file, base + "/certs/f.key");
+    ASSERT_EQ(config.organizations.size(), 1u);
+    const SourceConfig& source = config.organizations[0].sources.at(0);
+    EXPECT_EQ(source.source_group, "Cloud");
+    EXPECT_EQ(source.cloud, "usgov");
+    EXPECT_EQ(source.service_account_groups, (std::vector<std::string>{"Service Accounts", "Automation"}));
+    EXPECT_EQ(source.login_endpoint, "https://127.0.0.1:8443");
+    EXPECT_EQ(source.ca_file, base + "/ca.pem");
+    ASSERT_EQ(source.connectors.size(), 1u);
+    const ConnectorConfig& counter = source.connectors[0];
+    EXPECT_EQ(counter.interval_ms, 120'000);
+    EXPECT_EQ(std::get<int64_t>(*counter.settings.find("total")), 7);
+    EXPECT_EQ(std::get<int64_t>(*counter.settings.find("page_size")), 3);
+    EXPECT_EQ(std::get<int64_t>(*counter.settings.find("overlap")), 0) << "defaults come from the plugin's schema";
+    EXPECT_EQ(std::get<std::string>(*counter.settings.find("prefix")), "evt-");
+    ASSERT_EQ(config.outputs.size(), 1u);
+    EXPECT_FALSE(config.outputs[0].include_raw);
+    EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), base + "/out/events.jsonl");
+    EXPECT_TRUE(config.warnings.empty());
+}
+
+TEST_F(ConfigLoaderTest, MergesConfDropInsInNameOrder) {
+    const std::string main = dir_.write("vigil.yaml", R"(credentials:
+  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: "${file:secret.txt}"}
+organizations:
+  - name: Contoso
+)");
+    dir_.write("secret.txt", "s3cret\n");
+    dir_.write("conf.d/20-fabrikam.yaml", R"(organizations:
+  - name: Fabrikam
+    sources:
+      - {type: entra_id, tenant_id: fabrikam.onmicrosoft.com, credentials: app}
+)");
+    dir_.write("conf.d/10-northwind.yaml", "organizations:\n  - name: Northwind\n");
+    dir_.write("conf.d/ignored.yml.bak", "organizations: [{name: Nope}]\n");
+    const Config config = load(main);
+    ASSERT_EQ(config.organizations.size(), 3u);
+    EXPECT_EQ(config.organizations[0].name, "Contoso");
+    EXPECT_EQ(config.organizations[1].name, "Northwind");
+    EXPECT_EQ(config.organizations[2].name, "Fabrikam");
+    EXPECT_EQ(config.credentials[0].client_secret, "s3cret") << "a ${file:} secret loses its trailing newline";
+}
+
+TEST_F(ConfigLoaderTest, ADropInCannotChangeAgentSettings) {
+    const std::string main = dir_.write("vigil.yaml", "organizations: []\n");
+    dir_.write("conf.d/agent.yaml", "agent: {workers: 9}\n");
+    try {
+        load(main);
+        FAIL() << "expected a ConfigError";
+    } catch (const ConfigError& failure) {
+        ASSERT_EQ(failure.problems().size(), 1u);
+        EXPECT_EQ(failure.problems()[0].to_string(), dir_.file("conf.d/agent.yaml") +
+                                                         ":1:1: unknown key 'agent' in a conf.d file (expected one of: "
+                                                         "credentials, organizations, outputs)");
+    }
+}
+
+TEST_F(ConfigLoaderTest, DefaultsToAJsonlFileInTheDataFolder) {
+    const Config config = load(dir_.write("vigil.yaml", "agent: {data_dir: /srv/vigil}\n"));
+    ASSERT_EQ(config.outputs.size(), 1u);
+    EXPECT_EQ(config.outputs[0].type, "jsonl");
+    EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), "/srv/vigil/events.jsonl");
+    EXPECT_EQ(config.agent.workers, 4);
+}
+
+TEST_F(ConfigLoaderTest, WarnsAboutALiteralSecretButAcceptsIt) {
+    const Config config = load(dir_.write("vigil.yaml", R"(credentials:
+  - name: app
+    client_id: 00000000-0000-0000-0000-000000000000
+    client_secret: not-a-reference
+)"));
+    ASSERT_EQ(config.warnings.size(), 1u);
+    EXPECT_EQ(config.warnings[0].to_string(),
+              dir_.file("vigil.yaml") +
+                  ":4:20: client_secret of credential 'app' is written in the file: use "
+                  "${env:NAME} or ${file:PATH} to keep it out");
+    EXPECT_EQ(config.credentials[0].client_secret, "not-a-reference");
+}
+
+TEST_F(ConfigLoaderTest, ProblemsNeverQuoteASecret) {
+    setenv("VIGIL_TEST_SECRET", "TopSecretValue", 1);
+    const std::string file = dir_.write("vigil.yaml", R"(credentials:
+  - name: app
+    client_id: ${env:VIGIL_TEST_SECRET}
+    client_secret: ${env:VIGIL_TEST_SECRET}
+)");
+    try {
+        load(file);
+        FAIL() << "client_id is not a GUID";
+    } catch (const ConfigError& failure) {
+        for (const auto& problem : failure.problems()) {
+            EXPECT_EQ(problem.message.find("TopSecretValue"), std::string::npos) << problem.message;
+        }
+    }
+}
+
+TEST_F(ConfigLoaderTest, DisabledConnectorsAndCrawlOffAreKept) {
+    const Config config = load(dir_.write("vigil.yaml", R"(credentials:
+  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: "${env:HOME}"}
+organizations:
+  - name: Contoso
+    sources:
+      - type: entra_id
+        tenant_id: 11111111-1111-1111-1111-111111111111
+        credentials: app
+        crawl: false
+        connectors:
+          counter: {enabled: false}
+)"));
+    const SourceConfig& source = config.organizations[0].sources[0];
+    EXPECT_FALSE(source.crawl);
+    EXPECT_FALSE(source.connectors.at(0).enabled);
+    EXPECT_EQ(source.connectors.at(0).interval_ms, 300'000);
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(ShippedConfiguration, ExampleValidates) {
+    setenv("CONTOSO_SECRET", "example", 1);
+    PluginRegistry registry;
+    register_builtin_plugins(registry);
+    ConfigLoader loader(test::source_dir() + "/config/vigil.yaml");
+    const Config config = loader.finish(registry);  // plugin_dirs need not exist to read the rest
+    EXPECT_EQ(config.organizations.size(), 2u);
+    EXPECT_TRUE(config.warnings.empty());
+}
+
+}  // namespace
+}  // namespace vigil

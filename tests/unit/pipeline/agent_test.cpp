@@ -1,0 +1,200 @@
+// The whole pipeline in one process: counter connector -> hooks -> spool -> jsonl output.
+#include "app/agent.hpp"
+#include "app/builtin_plugins.hpp"
+#include "config/config_loader.hpp"
+#include "hooks/hook_chain.hpp"
+#include "pipeline/connector_job.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "support/test_support.hpp"
+#include "util/json_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+namespace vigil {
+namespace {
+
+std::string config_text(const std::string& connectors, const std::string& extra_output = "") {
+    return "agent:\n  data_dir: ./var\n  plugin_dirs: [" + test::test_plugin_dir() +
+           "]\n  log: {level: warn}\ncredentials:\n"
+           "  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: \"${env:HOME}\"}\n"
+           "organizations:\n  - name: Contoso\n    sources:\n" +
+           connectors + "outputs:\n  - {type: jsonl, path: ./out/events.jsonl}\n" + extra_output;
+}
+
+std::string source(const std::string& tenant, const std::string& counter_settings) {
+    return "      - type: entra_id\n        tenant_id: " + tenant +
+           "\n        credentials: app\n        connectors:\n          counter: {" + counter_settings + "}\n";
+}
+
+const std::string kTenantA = "11111111-1111-1111-1111-111111111111";
+const std::string kTenantB = "22222222-2222-2222-2222-222222222222";
+
+class AgentTest : public testing::Test {
+protected:
+    int run_once(const std::string& text) {
+        const std::string file = dir_.write("vigil.yaml", text);
+        PluginRegistry registry;
+        register_builtin_plugins(registry);
+        const Config config = load_config(file, registry);
+        Agent agent(config, registry);
+        return agent.run_once();
+    }
+    std::vector<std::string> lines(const std::string& name = "out/events.jsonl") {
+        return test::read_lines(dir_.file(name));
+    }
+    static std::string id_of(const std::string& line) {
+        const size_t start = line.find("\"id\":\"") + 6;
+        return line.substr(start, line.find('"', start) - start);
+    }
+
+    test::TempDir dir_;
+};
+
+TEST_F(AgentTest, DeliversEveryEventOnceInOrder) {
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 25, page_size: 10"))), 0);
+    const auto got = lines();
+    ASSERT_EQ(got.size(), 25u);
+    for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(id_of(got[i]), "evt-" + std::to_string(i));
+        EXPECT_TRUE(is_valid_json(got[i])) << got[i];
+    }
+    EXPECT_EQ(got[0].rfind(R"({"id":"evt-0","connector":"counter","organization":"Contoso","source_group":"",)"
+                           R"("tenant_id":"11111111-1111-1111-1111-111111111111","time":"2026-01-01T00:00:00.000Z",)",
+                           0),
+              0u)
+        << got[0];
+    EXPECT_NE(got[0].find(R"("raw":{"id":"evt-0","seq":0})"), std::string::npos);
+}
+
+TEST_F(AgentTest, ContinuesFromTheCheckpointOnTheNextRun) {
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 10, page_size: 4"))), 0);
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 30, page_size: 4"))), 0);
+    const auto got = lines();
+    ASSERT_EQ(got.size(), 30u);
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(id_of(got[i]), "evt-" + std::to_string(i));
+}
+
+TEST_F(AgentTest, OverlappingReReadsAreNotDeliveredTwice) {
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 50, page_size: 7, overlap: 5"))), 0);
+    const auto got = lines();
+    std::set<std::string> ids;
+    for (const auto& line : got) ids.insert(id_of(line));
+    EXPECT_EQ(got.size(), 50u);
+    EXPECT_EQ(ids.size(), 50u);
+}
+
+TEST_F(AgentTest, AFailingSourceDoesNotHoldUpTheOthers) {
+    const std::string text = config_text(source(kTenantA, "total: 20, page_size: 5, fail_at: 12") +
+                                         source(kTenantB, "total: 20, prefix: b-"));
+    EXPECT_EQ(run_once(text), 1) << "a failed job makes --once exit 1";
+    std::set<std::string> ids;
+    for (const auto& line : lines()) ids.insert(id_of(line));
+    EXPECT_EQ(ids.size(), 10u + 20u) << "tenant A committed two pages before failing; tenant B finished";
+    EXPECT_EQ(ids.count("b-19"), 1u);
+    EXPECT_EQ(ids.count("evt-9"), 1u);
+    EXPECT_EQ(ids.count("evt-10"), 0u);
+    // Once the source recovers, the next run resumes tenant A from its checkpoint.
+    EXPECT_EQ(
+        run_once(config_text(source(kTenantA, "total: 20, page_size: 5") + source(kTenantB, "total: 20, prefix: b-"))),
+        0);
+    ids.clear();
+    const auto got = lines();
+    for (const auto& line : got) ids.insert(id_of(line));
+    EXPECT_EQ(got.size(), 40u);
+    EXPECT_EQ(ids.size(), 40u);
+}
+
+TEST_F(AgentTest, OutputWithoutRawOmitsIt) {
+    const std::string text = config_text(source(kTenantA, "total: 3")) +
+                             "  - {type: jsonl, name: lean, path: ./out/lean.jsonl, include_raw: false}\n";
+    ASSERT_EQ(run_once(text), 0);
+    const auto lean = lines("out/lean.jsonl");
+    ASSERT_EQ(lean.size(), 3u);
+    for (const auto& line : lean) {
+        EXPECT_EQ(line.find("\"raw\""), std::string::npos);
+        EXPECT_TRUE(is_valid_json(line)) << line;
+    }
+    EXPECT_NE(lines()[0].find("\"raw\""), std::string::npos);
+}
+
+TEST_F(AgentTest, JsonlRewindsLinesWrittenButNotConfirmed) {
+    const std::string text = config_text(source(kTenantA, "total: 5, page_size: 5"));
+    ASSERT_EQ(run_once(text), 0);
+    // A crash after write() but before the cursor was saved leaves unconfirmed lines at the end of the file.
+    std::ofstream(dir_.file("out/events.jsonl"), std::ios::app) << "{\"id\":\"unconfirmed\"}\n";
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 8, page_size: 5"))), 0);
+    const auto got = lines();
+    ASSERT_EQ(got.size(), 8u);
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(id_of(got[i]), "evt-" + std::to_string(i));
+}
+
+TEST_F(AgentTest, JsonlFileIsReadableOnlyByOwnerAndGroup) {
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 4"))), 0);
+    const auto perms = std::filesystem::status(dir_.file("out/events.jsonl")).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::others_all, std::filesystem::perms::none) << "jsonl is 0640";
+    EXPECT_EQ(perms & std::filesystem::perms::group_write, std::filesystem::perms::none);
+}
+
+// Hooks see every event before it is stored; here a C++ hook stands in for the Lua ones.
+class DropOddHook : public Hook {
+public:
+    HookVerdict on_event(Event& event, const JobIdentity&) override {
+        const int n = std::stoi(event.id.substr(4));
+        if (n % 2 == 1) return HookVerdict::drop;
+        event.what = "hooked-" + event.what;
+        return HookVerdict::keep;
+    }
+};
+
+TEST_F(AgentTest, HooksDropAndChangeEventsBeforeTheyAreStored) {
+    const std::string file = dir_.write("vigil.yaml", config_text(source(kTenantA, "total: 6, page_size: 4")));
+    PluginRegistry registry;
+    register_builtin_plugins(registry);
+    const Config config = load_config(file, registry);
+    prepare_data_dir(config.agent.data_dir);
+    Spool spool(dir_.file("var/spool.db"), 86'400'000);
+    std::atomic<bool> stopping{false};
+    const auto& source_config = config.organizations[0].sources[0];
+    ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
+                     source_config.connectors[0], &config.credentials[0], spool, stopping);
+    job.create();
+    HookChain hooks;
+    hooks.add(std::make_unique<DropOddHook>());
+    ASSERT_TRUE(job.run(hooks));
+    EXPECT_EQ(job.totals().emitted, 6u);
+    EXPECT_EQ(job.totals().stored, 3u);
+    EXPECT_EQ(job.totals().filtered, 3u);
+    SpoolReader reader(spool.path());
+    std::vector<StoredEvent> events;
+    ASSERT_EQ(reader.read(0, 100, events), 3u);
+    EXPECT_EQ(events[0].id, "evt-0");
+    EXPECT_EQ(events[1].id, "evt-2");
+    EXPECT_NE(events[1].json.find(R"("what":"hooked-evt-2")"), std::string::npos);
+    EXPECT_EQ(spool.checkpoint(spool.job_id(JobIdentity{"Contoso", "", kTenantA, "counter"})), "6");
+}
+
+TEST_F(AgentTest, ACredentialSecretReachesThePluginOnlyThroughTheHostTable) {
+    const std::string file = dir_.write("vigil.yaml", config_text(source(kTenantA, "total: 1")));
+    PluginRegistry registry;
+    register_builtin_plugins(registry);
+    const Config config = load_config(file, registry);
+    prepare_data_dir(config.agent.data_dir);
+    Spool spool(dir_.file("var/spool.db"), 86'400'000);
+    std::atomic<bool> stopping{false};
+    ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
+                     config.organizations[0].sources[0].connectors[0], &config.credentials[0], spool, stopping);
+    char small[4];
+    size_t size = 0;
+    EXPECT_EQ(job.read_secret("client_secret", small, sizeof(small), &size), VIGIL_ERR_BUFFER_TOO_SMALL);
+    EXPECT_EQ(size, std::string(getenv("HOME")).size());
+    std::string buffer(size + 1, '\0');
+    ASSERT_EQ(job.read_secret("client_secret", buffer.data(), buffer.size(), &size), VIGIL_OK);
+    EXPECT_EQ(buffer.substr(0, size), getenv("HOME"));
+    EXPECT_EQ(job.read_secret("certificate_file", buffer.data(), buffer.size(), &size), VIGIL_ERR_NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace vigil
