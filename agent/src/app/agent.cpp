@@ -26,8 +26,9 @@ void prepare_data_dir(const std::string& data_dir) {
 
 Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(config) {
     prepare_data_dir(config_.agent.data_dir);
-    spool_ = std::make_unique<Spool>((std::filesystem::path(config_.agent.data_dir) / "spool.db").string(),
-                                     config_.agent.dedupe_window_ms);
+    Spool::Options spool_options;
+    spool_options.dedupe_window_ms = config_.agent.dedupe_window_ms;
+    spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;

@@ -10,12 +10,12 @@
 namespace vigil {
 
 namespace {
-constexpr size_t kBatchSize = 2000;
+constexpr size_t kBatchSize = 8192;
 constexpr size_t kErrorCapacity = 512;
 constexpr auto kIdlePoll = std::chrono::milliseconds(500);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(60'000);
 
-vigil_str view(const std::string& text) {
+vigil_str view(std::string_view text) {
     return vigil_str{text.data(), text.size()};
 }
 }  // namespace
@@ -81,7 +81,7 @@ vigil_status OutputRunner::set_resume_token(vigil_str token) {
 }
 
 void OutputRunner::loop() {
-    SpoolReader reader(spool_.path());
+    SpoolReader reader(spool_);
     auto backoff = std::chrono::milliseconds(1000);
     while (!abandon_) {
         const uint64_t from = delivered_.load();
@@ -113,15 +113,16 @@ bool OutputRunner::deliver(size_t count) {
     composed_.clear();
     if (!output_.include_raw) {
         for (size_t i = 0; i < count; ++i) {
-            const StoredEvent& event = events_[i];
-            if (event.raw_offset > 0) composed_.append(event.json, 0, static_cast<size_t>(event.raw_offset)) += '}';
+            const SegmentRecord& event = events_[i];
+            if (event.raw_offset > 0)
+                composed_.append(event.json.substr(0, static_cast<size_t>(event.raw_offset))) += '}';
         }
     }
     records_.resize(count);
     pointers_.resize(count);
     size_t composed_offset = 0;
     for (size_t i = 0; i < count; ++i) {
-        const StoredEvent& event = events_[i];
+        const SegmentRecord& event = events_[i];
         vigil_record& record = records_[i];
         record.struct_size = sizeof(vigil_record);
         record.sequence = event.sequence;

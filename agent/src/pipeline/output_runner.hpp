@@ -68,7 +68,7 @@ private:
     std::string resume_token_;
     std::string pending_token_;
     bool token_set_ = false;
-    std::vector<StoredEvent> events_;
+    std::vector<SegmentRecord> events_;
     std::vector<vigil_record> records_;
     std::vector<const vigil_record*> pointers_;
     std::map<int64_t, std::string> connectors_;  // job id -> connector name

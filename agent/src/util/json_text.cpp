@@ -1,6 +1,7 @@
 #include "util/json_text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace vigil {
 
@@ -167,6 +168,37 @@ private:
     size_t pos_ = 0;
 };
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// High bit set in each byte lane of word that is below `limit` (limit <= 0x80), and possibly in lanes after one.
+constexpr uint64_t lanes_below(uint64_t word, uint64_t limit) {
+    return (word - kOnes * limit) & ~word & kHighs;
+}
+// High bit set in each byte lane equal to value, and possibly in lanes after one.
+constexpr uint64_t lanes_equal(uint64_t word, unsigned char value) {
+    return lanes_below(word ^ (kOnes * value), 1);
+}
+
+// Length of the prefix of text[from..] that needs no escaping: no control character, quote, backslash or non-ASCII
+// byte. Eight bytes per step (SWAR): this scan runs over every field of every event.
+size_t plain_run(std::string_view text, size_t from) {
+    size_t at = from;
+    while (at + 8 <= text.size()) {
+        uint64_t word;
+        std::memcpy(&word, text.data() + at, 8);
+        // Any lane that may need work sends the rest to the exact byte loop below.
+        if ((lanes_below(word, 0x20) | lanes_equal(word, '"') | lanes_equal(word, '\\') | (word & kHighs)) != 0) break;
+        at += 8;
+    }
+    while (at < text.size()) {
+        const auto c = static_cast<unsigned char>(text[at]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++at;
+    }
+    return at - from;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -174,14 +206,9 @@ void append_json_string(std::string& out, std::string_view text) {
     size_t i = 0;
     while (i < text.size()) {
         // Copy the longest run that needs no escaping in one append.
-        size_t run = i;
-        while (run < text.size()) {
-            const auto c = static_cast<unsigned char>(text[run]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-            ++run;
-        }
-        out.append(text.data() + i, run - i);
-        i = run;
+        const size_t run = plain_run(text, i);
+        out.append(text.data() + i, run);
+        i += run;
         if (i >= text.size()) break;
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {

@@ -83,6 +83,12 @@ std::string_view Statement::column_text(int index) const {
     return {text, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))};
 }
 
+std::string_view Statement::column_blob(int index) const {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+    if (bytes == nullptr) return {};
+    return {bytes, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))};
+}
+
 Transaction::Transaction(Database& db) : db_(db) {
     db_.exec("BEGIN IMMEDIATE");
 }

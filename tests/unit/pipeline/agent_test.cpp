@@ -155,7 +155,7 @@ TEST_F(AgentTest, HooksDropAndChangeEventsBeforeTheyAreStored) {
     register_builtin_plugins(registry);
     const Config config = load_config(file, registry);
     prepare_data_dir(config.agent.data_dir);
-    Spool spool(dir_.file("var/spool.db"), 86'400'000);
+    Spool spool(config.agent.data_dir, Spool::Options{});
     std::atomic<bool> stopping{false};
     const auto& source_config = config.organizations[0].sources[0];
     ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
@@ -167,8 +167,8 @@ TEST_F(AgentTest, HooksDropAndChangeEventsBeforeTheyAreStored) {
     EXPECT_EQ(job.totals().emitted, 6u);
     EXPECT_EQ(job.totals().stored, 3u);
     EXPECT_EQ(job.totals().filtered, 3u);
-    SpoolReader reader(spool.path());
-    std::vector<StoredEvent> events;
+    SpoolReader reader(spool);
+    std::vector<SegmentRecord> events;
     ASSERT_EQ(reader.read(0, 100, events), 3u);
     EXPECT_EQ(events[0].id, "evt-0");
     EXPECT_EQ(events[1].id, "evt-2");
@@ -182,7 +182,7 @@ TEST_F(AgentTest, ACredentialSecretReachesThePluginOnlyThroughTheHostTable) {
     register_builtin_plugins(registry);
     const Config config = load_config(file, registry);
     prepare_data_dir(config.agent.data_dir);
-    Spool spool(dir_.file("var/spool.db"), 86'400'000);
+    Spool spool(config.agent.data_dir, Spool::Options{});
     std::atomic<bool> stopping{false};
     ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
                      config.organizations[0].sources[0].connectors[0], &config.credentials[0], spool, stopping);

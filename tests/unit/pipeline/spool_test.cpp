@@ -4,40 +4,48 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 namespace vigil {
 namespace {
 
 const JobIdentity kJob{"Contoso", "", "11111111-1111-1111-1111-111111111111", "counter"};
-
-// Event times are offsets from now: ids older than the de-duplication window are forgotten on purpose.
-const int64_t kNowMs =
-    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+const int64_t kHourMs = 3'600'000;
+const int64_t kBaseMs = 1'767'225'600'000;  // 2026-01-01
 
 SerializedBatch batch_of(std::initializer_list<std::pair<const char*, int64_t>> events) {
     SerializedBatch batch;
     for (const auto& [id, offset_ms] : events) {
         Event event;
         event.id = id;
-        event.time_ms = kNowMs - 60'000 + offset_ms;
+        event.time_ms = kBaseMs + offset_ms;
         serialize_event(event, kJob, batch);
     }
     return batch;
 }
 
-std::vector<std::string> ids_after(const std::string& path, uint64_t after) {
-    SpoolReader reader(path);
-    std::vector<StoredEvent> events;
-    const size_t count = reader.read(after, 1000, events);
+std::vector<std::string> ids_after(Spool& spool, uint64_t after) {
+    SpoolReader reader(spool);
+    std::vector<SegmentRecord> records;
     std::vector<std::string> ids;
-    for (size_t i = 0; i < count; ++i) ids.push_back(events[i].id);
+    for (size_t count; (count = reader.read(after, 1000, records)) > 0;) {
+        for (size_t i = 0; i < count; ++i) ids.emplace_back(records[i].id);
+        after = records[count - 1].sequence;
+    }
     return ids;
+}
+
+Spool::Options small_segments(int64_t window_ms = 3 * 24 * kHourMs) {
+    Spool::Options options;
+    options.dedupe_window_ms = window_ms;
+    options.segment_bytes = 600;  // a few records each, so rotation happens in tests
+    return options;
 }
 
 TEST(Spool, StoresEventsAndCheckpointTogether) {
     test::TempDir dir;
-    const std::string path = dir.file("spool.db");
-    Spool spool(path, 86'400'000);
+    Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
     EXPECT_EQ(spool.checkpoint(job), "");
     const auto result = spool.commit(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
@@ -45,20 +53,20 @@ TEST(Spool, StoresEventsAndCheckpointTogether) {
     EXPECT_EQ(result.duplicates, 0u);
     EXPECT_EQ(spool.checkpoint(job), "cp-1");
     EXPECT_EQ(spool.head(), 2u);
-    EXPECT_EQ(ids_after(path, 0), (std::vector<std::string>{"a", "b"}));
-    EXPECT_EQ(ids_after(path, 1), (std::vector<std::string>{"b"}));
+    EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(ids_after(spool, 1), (std::vector<std::string>{"b"}));
 }
 
 TEST(Spool, DropsIdsTheJobAlreadyStored) {
     test::TempDir dir;
-    Spool spool(dir.file("spool.db"), 86'400'000);
+    Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
     spool.commit(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
-    // An overlapping re-read, with a duplicate inside the batch as well.
+    // An overlapping re-read, with a repeat inside the batch as well.
     const auto result = spool.commit(job, batch_of({{"b", 2}, {"c", 3}, {"c", 3}}), "cp-2", true, 0);
     EXPECT_EQ(result.stored, 1u);
     EXPECT_EQ(result.duplicates, 2u);
-    EXPECT_EQ(ids_after(dir.file("spool.db"), 0), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a", "b", "c"}));
     // The same id from another job is another event.
     JobIdentity other = kJob;
     other.connector = "other";
@@ -67,86 +75,94 @@ TEST(Spool, DropsIdsTheJobAlreadyStored) {
 
 TEST(Spool, AnEmptyCheckpointKeepsThePreviousOne) {
     test::TempDir dir;
-    Spool spool(dir.file("spool.db"), 86'400'000);
+    Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
     spool.commit(job, batch_of({{"a", 1}}), "cp-1", true, 0);
     spool.commit(job, batch_of({{"b", 2}}), "", false, 0);
     EXPECT_EQ(spool.checkpoint(job), "cp-1");
 }
 
-TEST(Spool, SurvivesAReopenWithSequenceCheckpointsAndCursors) {
+TEST(Spool, SurvivesAReopenWithSequenceCheckpointsIdsAndCursors) {
     test::TempDir dir;
-    const std::string path = dir.file("spool.db");
     {
-        Spool spool(path, 86'400'000);
+        Spool spool(dir.path().string(), small_segments());
         const int64_t job = spool.job_id(kJob);
         spool.commit(job, batch_of({{"a", 1}, {"b", 2}, {"c", 3}}), "cp-3", true, 0);
         spool.set_outputs({"jsonl"});
         spool.save_cursor("jsonl", 3, "1234");
+        spool.prune_delivered();
     }
-    Spool spool(path, 86'400'000);
+    Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
     EXPECT_EQ(spool.checkpoint(job), "cp-3");
     EXPECT_EQ(spool.head(), 3u);
     EXPECT_EQ(spool.cursor("jsonl").sequence, 3u);
     EXPECT_EQ(spool.cursor("jsonl").resume_token, "1234");
-    // Delivered events were pruned, yet numbering continues and old ids are still recognised.
     const auto result = spool.commit(job, batch_of({{"c", 3}, {"d", 4}}), "cp-4", true, 0);
-    EXPECT_EQ(result.stored, 1u);
+    EXPECT_EQ(result.stored, 1u) << "ids stored before the restart are still known";
     EXPECT_EQ(spool.head(), 4u);
-    EXPECT_EQ(ids_after(path, 0), (std::vector<std::string>{"d"}));
+    EXPECT_EQ(ids_after(spool, 3), (std::vector<std::string>{"d"}));
 }
 
-TEST(Spool, KeepsEventsUntilTheSlowestOutputDeliveredThem) {
+TEST(Spool, RotatesSegmentsAndDeletesOnlyWhatEveryOutputDelivered) {
     test::TempDir dir;
-    const std::string path = dir.file("spool.db");
-    Spool spool(path, 86'400'000);
+    Spool spool(dir.path().string(), small_segments());
     spool.set_outputs({"fast", "slow"});
-    spool.commit(spool.job_id(kJob), batch_of({{"a", 1}, {"b", 2}, {"c", 3}}), "", false, 0);
-    spool.save_cursor("fast", 3, "");
-    spool.save_cursor("slow", 1, "");
-    spool.prune_delivered();
-    EXPECT_EQ(spool.backlog(), 2u);
-    EXPECT_EQ(ids_after(path, 0), (std::vector<std::string>{"b", "c"}));
-}
-
-SerializedBatch at(const char* id, int64_t time_ms) {
-    SerializedBatch batch;
-    Event event;
-    event.id = id;
-    event.time_ms = time_ms;
-    serialize_event(event, kJob, batch);
-    return batch;
-}
-
-TEST(Spool, ForgetsIdsOlderThanTheWindowBehindTheJobsNewestEvent) {
-    test::TempDir dir;
-    const std::string path = dir.file("spool.db");
-    const int64_t hour = 3'600'000;
-    const int64_t backfill = 1'767'225'600'000;  // a backfill far behind the clock: nothing is forgotten by age
-    {
-        Spool spool(path, hour);
-        const int64_t job = spool.job_id(kJob);
-        spool.commit(job, at("a", backfill), "", false, 0);
-        spool.commit(job, at("b", backfill + hour / 2), "", false, 0);
-        spool.prune_delivered();
-        EXPECT_EQ(spool.commit(job, at("a", backfill), "", false, 0).duplicates, 1u);
-        spool.commit(job, at("c", backfill + 2 * hour), "", false, 0);
-    }
-    Spool spool(path, hour);  // the job's newest time is read back from disk
     const int64_t job = spool.job_id(kJob);
+    for (int i = 0; i < 12; ++i) {
+        const std::string id = "e" + std::to_string(i);
+        spool.commit(job, batch_of({{id.c_str(), i}}), "", false, 0);
+    }
+    const size_t segments_before = list_segments(spool.segment_dir()).size();
+    EXPECT_GE(segments_before, 3u);
+    spool.save_cursor("fast", 12, "");
+    spool.save_cursor("slow", 2, "");
     spool.prune_delivered();
-    EXPECT_EQ(spool.commit(job, at("b", backfill + hour / 2), "", false, 0).stored, 1u)
-        << "more than the window behind the newest event: forgotten";
-    EXPECT_EQ(spool.commit(job, at("c", backfill + 2 * hour), "", false, 0).duplicates, 1u);
+    EXPECT_EQ(spool.backlog(), 10u);
+    const auto remaining = ids_after(spool, 2);
+    ASSERT_EQ(remaining.size(), 10u) << "everything the slow output has not delivered is still readable";
+    EXPECT_EQ(remaining.front(), "e2");
+    spool.save_cursor("slow", 12, "");
+    spool.prune_delivered();
+    EXPECT_EQ(list_segments(spool.segment_dir()).size(), 1u) << "only the active segment is left";
+}
+
+TEST(Spool, RecoveryDiscardsRecordsWrittenAfterTheLastCommit) {
+    test::TempDir dir;
+    uint64_t committed_size = 0;
+    std::string segment_file;
+    {
+        Spool spool(dir.path().string(), small_segments());
+        spool.commit(spool.job_id(kJob), batch_of({{"a", 1}}), "cp-1", true, 0);
+        segment_file = spool.segment_dir() + "/00000000000000000001.seg";
+        committed_size = std::filesystem::file_size(segment_file);
+    }
+    // A crash after the segment write but before the SQLite commit leaves bytes past the committed tail, and may
+    // leave a segment begun after it.
+    std::string extra;
+    frame_record(extra, 2, 1, kBaseMs, 0, "ghost", "{}");
+    std::ofstream(segment_file, std::ios::app | std::ios::binary) << extra;
+    std::ofstream(dir.file("segments/00000000000000000002.seg"), std::ios::binary) << extra;
+    Spool spool(dir.path().string(), small_segments());
+    EXPECT_EQ(std::filesystem::file_size(segment_file), committed_size);
+    EXPECT_FALSE(std::filesystem::exists(dir.file("segments/00000000000000000002.seg")));
+    EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a"}));
+    const int64_t job = spool.job_id(kJob);
+    EXPECT_EQ(spool.commit(job, batch_of({{"ghost", 0}}), "", false, 0).stored, 1u)
+        << "the uncommitted id was never recorded as stored";
+    EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a", "ghost"}));
 }
 
 TEST(Spool, FilesArePrivateToTheAgent) {
     test::TempDir dir;
-    Spool spool(dir.file("spool.db"), 86'400'000);
-    const auto perms = std::filesystem::status(dir.file("spool.db")).permissions();
-    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
-              std::filesystem::perms::none);
+    Spool spool(dir.path().string(), small_segments());
+    spool.commit(spool.job_id(kJob), batch_of({{"a", 1}}), "", false, 0);
+    using std::filesystem::perms;
+    const auto private_bits = perms::group_all | perms::others_all;
+    EXPECT_EQ(std::filesystem::status(dir.file("spool.db")).permissions() & private_bits, perms::none);
+    EXPECT_EQ(std::filesystem::status(spool.segment_dir()).permissions() & private_bits, perms::none);
+    EXPECT_EQ(std::filesystem::status(spool.segment_dir() + "/00000000000000000001.seg").permissions() & private_bits,
+              perms::none);
 }
 
 }  // namespace

@@ -5,25 +5,44 @@
 namespace vigil {
 namespace {
 
-std::string quoted(std::string_view text) {
+std::string as_json(std::string_view text) {
     std::string out;
     append_json_string(out, text);
     return out;
 }
 
 TEST(JsonString, EscapesQuotesBackslashesAndControls) {
-    EXPECT_EQ(quoted("plain"), "\"plain\"");
-    EXPECT_EQ(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
-    EXPECT_EQ(quoted("line\nbreak\ttab\r"), "\"line\\nbreak\\ttab\\r\"");
-    EXPECT_EQ(quoted(std::string_view("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
+    EXPECT_EQ(as_json("plain"), "\"plain\"");
+    EXPECT_EQ(as_json("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    EXPECT_EQ(as_json("line\nbreak\ttab\r"), "\"line\\nbreak\\ttab\\r\"");
+    EXPECT_EQ(as_json(std::string_view("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
 }
 
 TEST(JsonString, KeepsValidUtf8AndReplacesInvalidBytes) {
-    EXPECT_EQ(quoted("Zürich 東京 😀"), "\"Zürich 東京 😀\"");
-    EXPECT_EQ(quoted("bad\xff byte"), "\"bad\xEF\xBF\xBD byte\"");
-    EXPECT_EQ(quoted("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");                  // overlong encoding of '/'
-    EXPECT_EQ(quoted("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a UTF-16 surrogate
-    EXPECT_TRUE(is_valid_json(quoted("bad\xff\xfe")));
+    EXPECT_EQ(as_json("Zürich 東京 😀"), "\"Zürich 東京 😀\"");
+    EXPECT_EQ(as_json("bad\xff byte"), "\"bad\xEF\xBF\xBD byte\"");
+    EXPECT_EQ(as_json("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");                  // overlong encoding of '/'
+    EXPECT_EQ(as_json("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a UTF-16 surrogate
+    EXPECT_TRUE(is_valid_json(as_json("bad\xff\xfe")));
+}
+
+TEST(JsonString, EscapesAtEveryPositionOfALongString) {
+    // The fast path scans eight bytes at a time: put each special byte at every offset across two words.
+    const std::pair<std::string, std::string> specials[] = {{"\"", "\\\""},
+                                                            {"\\", "\\\\"},
+                                                            {"\n", "\\n"},
+                                                            {std::string(1, '\x1f'), "\\u001f"},
+                                                            {"é", "é"},
+                                                            {"\xff", "\xEF\xBF\xBD"},
+                                                            {std::string(1, '\x7f'), std::string(1, '\x7f')},
+                                                            {" ", " "}};
+    for (const auto& [raw, escaped] : specials) {
+        for (size_t at = 0; at < 17; ++at) {
+            const std::string text = std::string(at, 'a') + raw + std::string(20 - at, 'b');
+            const std::string expected = "\"" + std::string(at, 'a') + escaped + std::string(20 - at, 'b') + "\"";
+            EXPECT_EQ(as_json(text), expected) << "special " << escaped << " at " << at;
+        }
+    }
 }
 
 TEST(JsonValidation, AcceptsWellFormedValues) {

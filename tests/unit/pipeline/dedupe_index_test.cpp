@@ -1,0 +1,93 @@
+#include "pipeline/dedupe_index.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+const JobIdentity kJob{"Contoso", "", "t", "c"};
+const int64_t kHourMs = 3'600'000;
+const int64_t kBaseMs = 1'767'225'600'000;
+
+class DedupeIndexTest : public testing::Test {
+protected:
+    DedupeIndexTest() : db_(dir_.file("ids.db"), false) {}
+
+    // Filters and records a batch the way the spool does; returns the ids found new.
+    std::vector<std::string> commit(DedupeIndex& index, std::vector<std::pair<std::string, int64_t>> events,
+                                    int64_t job_id = 1) {
+        SerializedBatch batch;
+        for (const auto& [id, time_ms] : events) {
+            Event event;
+            event.id = id;
+            event.time_ms = time_ms;
+            serialize_event(event, kJob, batch);
+        }
+        std::vector<uint32_t> rows;
+        index.filter(job_id, batch, rows);
+        sqlite::Transaction transaction(db_);
+        index.record(job_id, batch, rows);
+        transaction.commit();
+        index.committed();
+        std::vector<std::string> fresh;
+        for (const uint32_t row : rows) fresh.push_back(events[row].first);
+        return fresh;
+    }
+
+    test::TempDir dir_;
+    sqlite::Database db_;
+};
+
+TEST_F(DedupeIndexTest, RecognisesOverlapsRepeatsAndOtherJobs) {
+    DedupeIndex index(db_, 24 * kHourMs, 1 << 20);
+    EXPECT_EQ(commit(index, {{"a", kBaseMs}, {"b", kBaseMs + 1}, {"a", kBaseMs}}),
+              (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(commit(index, {{"b", kBaseMs + 1}, {"c", kBaseMs + 2}}), (std::vector<std::string>{"c"}));
+    EXPECT_EQ(commit(index, {{"a", kBaseMs}}, 2), (std::vector<std::string>{"a"})) << "another job";
+    EXPECT_EQ(commit(index, {{"a", kBaseMs + 5}}), (std::vector<std::string>{"a"}))
+        << "an id with another time is another event";
+}
+
+TEST_F(DedupeIndexTest, DescendingPagesAndOutOfOrderBatchesAreHandled) {
+    DedupeIndex index(db_, 24 * kHourMs, 1 << 20);
+    // Sign-ins come newest first; a later run re-reads an older stretch in the middle.
+    EXPECT_EQ(commit(index, {{"e5", kBaseMs + 5000}, {"e4", kBaseMs + 4000}}).size(), 2u);
+    EXPECT_EQ(commit(index, {{"e2", kBaseMs + 2000}, {"e1", kBaseMs + 1000}}).size(), 2u);
+    EXPECT_EQ(commit(index, {{"e4", kBaseMs + 4000}, {"e3", kBaseMs + 3000}, {"e2", kBaseMs + 2000}}),
+              (std::vector<std::string>{"e3"}));
+}
+
+TEST_F(DedupeIndexTest, SurvivesARestartAndATinyCache) {
+    {
+        DedupeIndex index(db_, 24 * kHourMs, 1 << 20);
+        for (int page = 0; page < 20; ++page) {
+            std::vector<std::pair<std::string, int64_t>> events;
+            for (int i = 0; i < 50; ++i)
+                events.emplace_back("p" + std::to_string(page) + "-" + std::to_string(i), kBaseMs + page * 1000 + i);
+            ASSERT_EQ(commit(index, events).size(), 50u);
+        }
+    }
+    DedupeIndex index(db_, 24 * kHourMs, 1);  // a cache that holds one batch at a time: slower, still exact
+    std::vector<std::pair<std::string, int64_t>> overlap;
+    for (int page = 0; page < 20; page += 3)
+        overlap.emplace_back("p" + std::to_string(page) + "-7", kBaseMs + page * 1000 + 7);
+    overlap.emplace_back("new", kBaseMs + 19'999);
+    EXPECT_EQ(commit(index, overlap), (std::vector<std::string>{"new"}));
+    EXPECT_LE(index.cached_bytes(), 4096u);
+}
+
+TEST_F(DedupeIndexTest, ForgetsWhatIsMoreThanTheWindowBehindTheNewest) {
+    DedupeIndex index(db_, kHourMs, 1 << 20);
+    commit(index, {{"old", kBaseMs}});
+    commit(index, {{"mid", kBaseMs + kHourMs / 2}});
+    commit(index, {{"new", kBaseMs + 2 * kHourMs}});
+    index.prune();
+    EXPECT_EQ(commit(index, {{"old", kBaseMs}, {"new", kBaseMs + 2 * kHourMs}}), (std::vector<std::string>{"old"}));
+    sqlite::Statement count(db_, "SELECT count(*) FROM seen_batches");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.column_int(0), 2) << "the two old batches were deleted; 'new' and the re-stored 'old' remain";
+}
+
+}  // namespace
+}  // namespace vigil
