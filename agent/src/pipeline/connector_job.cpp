@@ -70,11 +70,19 @@ bool ConnectorJob::run(HookChain& hooks) {
     const Totals before = totals();
     char error[kErrorCapacity] = {};
     vigil_status status = VIGIL_OK;
+    last_ticket_ = 0;
     try {
+        spool_.begin_run(job_id_);
         checkpoint_ = spool_.checkpoint(job_id_);
         status = plugin_.descriptor->run(instance_, error, sizeof(error));
         // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
         if (status == VIGIL_OK && !batch_.empty()) status = commit(vigil_str{nullptr, 0});
+        // Commits are group-committed by the spool's writer: the run is done when its last one is on disk.
+        std::string reason;
+        if (status == VIGIL_OK && last_ticket_ != 0 && !spool_.wait_durable(job_id_, last_ticket_, reason)) {
+            std::snprintf(error, sizeof(error), "the spool could not store this run's events: %s", reason.c_str());
+            status = VIGIL_ERR_IO;
+        }
     } catch (const std::exception& failure) {
         std::snprintf(error, sizeof(error), "%s", failure.what());
         status = VIGIL_ERR_INTERNAL;
@@ -158,6 +166,7 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
     try {
         const Spool::CommitResult result =
             spool_.commit(job_id_, serialized_, checkpoint_view, update_checkpoint, now_ms());
+        if (result.ticket != 0) last_ticket_ = result.ticket;
         stored_.fetch_add(result.stored, std::memory_order_relaxed);
         duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
         filtered_.fetch_add(filtered, std::memory_order_relaxed);

@@ -64,6 +64,7 @@ private:
     SerializedBatch serialized_;
     std::string checkpoint_;
     uint64_t rejected_in_run_ = 0;
+    uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable
 
     std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0};
 };

@@ -27,48 +27,27 @@ void append_entry(std::string& blob, int64_t time_ms, std::string_view id) {
 
 }  // namespace
 
-DedupeIndex::DedupeIndex(sqlite::Database& db, int64_t window_ms, size_t cache_bytes)
-    : db_(db), window_ms_(window_ms), cache_budget_(cache_bytes) {
-    db_.exec(
-        "CREATE TABLE IF NOT EXISTS seen_batches(job_id INTEGER NOT NULL, min_time INTEGER NOT NULL, "
-        "max_time INTEGER NOT NULL, ids BLOB NOT NULL);"
-        "CREATE INDEX IF NOT EXISTS seen_batches_by_time ON seen_batches(job_id, max_time);");
-    insert_ = std::make_unique<sqlite::Statement>(
-        db_, "INSERT INTO seen_batches(job_id, min_time, max_time, ids) VALUES (?, ?, ?, ?)");
-    select_ranges_ = std::make_unique<sqlite::Statement>(
-        db_, "SELECT rowid, min_time, max_time FROM seen_batches WHERE job_id = ? ORDER BY max_time");
-    select_blob_ = std::make_unique<sqlite::Statement>(db_, "SELECT ids FROM seen_batches WHERE rowid = ?");
-}
-
-DedupeIndex::~DedupeIndex() = default;
+DedupeIndex::DedupeIndex(sqlite::Database& read_db, size_t cache_bytes)
+    : select_ranges_(read_db, "SELECT rowid, min_time, max_time FROM seen_batches WHERE job_id = ? ORDER BY max_time"),
+      select_blob_(read_db, "SELECT ids FROM seen_batches WHERE rowid = ?"),
+      cache_budget_(cache_bytes) {}
 
 DedupeIndex::JobIndex& DedupeIndex::job(int64_t job_id) {
     const auto found = jobs_.find(job_id);
     if (found != jobs_.end()) return found->second;
     JobIndex& index = jobs_[job_id];
-    select_ranges_->bind(1, job_id);
-    while (select_ranges_->step()) {
-        const BatchRange range{select_ranges_->column_int(0), select_ranges_->column_int(1),
-                               select_ranges_->column_int(2)};
-        index.batches.push_back(range);
+    select_ranges_.bind(1, job_id);
+    while (select_ranges_.step()) {
+        const Range range{select_ranges_.column_int(0), select_ranges_.column_int(1), select_ranges_.column_int(2)};
+        index.durable.push_back(range);
         index.newest_ms = std::max(index.newest_ms, range.max_time);
     }
-    select_ranges_->reset();
+    select_ranges_.reset();
     return index;
 }
 
-const DedupeIndex::Decoded& DedupeIndex::decoded(int64_t rowid) {
-    if (const auto hit = cache_index_.find(rowid); hit != cache_index_.end()) {
-        cache_.splice(cache_.begin(), cache_, hit->second);
-        return hit->second->second;
-    }
-    // Built in place: entries are views into blob, so the Decoded must never move once they are taken (moving a
-    // short std::string moves its characters).
-    cache_.emplace_front(rowid, Decoded{});
-    Decoded& batch = cache_.front().second;
-    select_blob_->bind(1, rowid);
-    if (select_blob_->step()) batch.blob.assign(select_blob_->column_blob(0));
-    select_blob_->reset();
+void DedupeIndex::decode(Batch& batch) {
+    batch.entries.clear();
     for (size_t at = 0; at + 12 <= batch.blob.size();) {
         int64_t time_ms;
         uint32_t size;
@@ -77,31 +56,49 @@ const DedupeIndex::Decoded& DedupeIndex::decoded(int64_t rowid) {
         batch.entries.push_back(Entry{time_ms, std::string_view(batch.blob).substr(at + 12, size)});
         at += 12 + size;
     }
+}
+
+const DedupeIndex::Batch& DedupeIndex::decoded(int64_t rowid) {
+    if (const auto hit = cache_index_.find(rowid); hit != cache_index_.end()) {
+        cache_.splice(cache_.begin(), cache_, hit->second);
+        return *hit->second;
+    }
+    Batch& batch = cache_.emplace_front();  // filled in place: entries view the blob
+    batch.rowid = rowid;
+    select_blob_.bind(1, rowid);
+    if (select_blob_.step()) batch.blob.assign(select_blob_.column_blob(0));
+    select_blob_.reset();
+    decode(batch);
     cache_index_[rowid] = cache_.begin();
-    cached_bytes_ += batch.blob.size() + batch.entries.size() * sizeof(Entry);
+    cached_bytes_ += bytes_of(batch);
     // Keep at least the batch just loaded, whatever the budget.
-    while (cached_bytes_ > cache_budget_ && cache_.size() > 1) evict(cache_.back().first);
-    return cache_.front().second;
+    while (cached_bytes_ > cache_budget_ && cache_.size() > 1) evict(cache_.back().rowid);
+    return cache_.front();
 }
 
 void DedupeIndex::evict(int64_t rowid) {
     const auto hit = cache_index_.find(rowid);
     if (hit == cache_index_.end()) return;
-    const Decoded& batch = hit->second->second;
-    cached_bytes_ -= batch.blob.size() + batch.entries.size() * sizeof(Entry);
+    cached_bytes_ -= bytes_of(*hit->second);
     cache_.erase(hit->second);
     cache_index_.erase(hit);
 }
 
-bool DedupeIndex::stored(JobIndex& index, int64_t time_ms, std::string_view id) {
-    if (time_ms > index.newest_ms) return false;  // newer than all the job stored
-    // Batches are sorted by max_time; those that may hold time_ms end at or after it.
-    auto it = std::lower_bound(index.batches.begin(), index.batches.end(), time_ms,
-                               [](const BatchRange& range, int64_t t) { return range.max_time < t; });
+bool DedupeIndex::stored(int64_t job_id, JobIndex& index, int64_t time_ms, std::string_view id) {
     const Entry wanted{time_ms, id};
-    for (; it != index.batches.end(); ++it) {
+    for (const Batch& batch : pending_) {
+        if (batch.job_id == job_id && batch.min_time <= time_ms && time_ms <= batch.max_time &&
+            std::binary_search(batch.entries.begin(), batch.entries.end(), wanted)) {
+            return true;
+        }
+    }
+    if (time_ms > index.newest_ms) return false;  // newer than all the job stored
+    // Ranges are sorted by max_time; those that may hold time_ms end at or after it.
+    auto it = std::lower_bound(index.durable.begin(), index.durable.end(), time_ms,
+                               [](const Range& range, int64_t t) { return range.max_time < t; });
+    for (; it != index.durable.end(); ++it) {
         if (it->min_time > time_ms) continue;
-        const Decoded& batch = decoded(it->rowid);
+        const Batch& batch = decoded(it->rowid);
         if (std::binary_search(batch.entries.begin(), batch.entries.end(), wanted)) return true;
     }
     return false;
@@ -129,56 +126,61 @@ void DedupeIndex::filter(int64_t job_id, const SerializedBatch& batch, std::vect
     slots_.assign(capacity, 0);
     for (uint32_t row = 0; row < batch.rows.size(); ++row) {
         if (repeated_in_batch(batch, row)) continue;
-        if (stored(index, batch.rows[row].time_ms, id_of(batch, row))) continue;
+        if (stored(job_id, index, batch.rows[row].time_ms, id_of(batch, row))) continue;
         new_rows.push_back(row);
     }
 }
 
-void DedupeIndex::record(int64_t job_id, const SerializedBatch& batch, const std::vector<uint32_t>& new_rows) {
-    pending_.reset();
-    if (new_rows.empty()) return;
+DedupeIndex::Row DedupeIndex::add_pending(uint64_t ticket, int64_t job_id, const SerializedBatch& batch,
+                                          const std::vector<uint32_t>& new_rows) {
     sorted_.clear();
     for (const uint32_t row : new_rows) sorted_.push_back(Entry{batch.rows[row].time_ms, id_of(batch, row)});
     std::sort(sorted_.begin(), sorted_.end());
-    blob_.clear();
-    for (const Entry& entry : sorted_) append_entry(blob_, entry.time_ms, entry.id);
-    insert_->bind(1, job_id);
-    insert_->bind(2, sorted_.front().time_ms);
-    insert_->bind(3, sorted_.back().time_ms);
-    insert_->bind_blob(4, blob_);
-    insert_->run();
-    pending_ = std::make_unique<Pending>(Pending{
-        job_id, BatchRange{sqlite3_last_insert_rowid(db_.handle()), sorted_.front().time_ms, sorted_.back().time_ms}});
+    Batch& pending = pending_.emplace_back();
+    pending.ticket = ticket;
+    pending.job_id = job_id;
+    pending.min_time = sorted_.front().time_ms;
+    pending.max_time = sorted_.back().time_ms;
+    for (const Entry& entry : sorted_) append_entry(pending.blob, entry.time_ms, entry.id);
+    decode(pending);
+    return Row{ticket, job_id, pending.min_time, pending.max_time, pending.blob};
 }
 
-void DedupeIndex::committed() {
-    if (!pending_) return;
-    JobIndex& index = job(pending_->job_id);
-    const BatchRange range = pending_->range;
-    pending_.reset();
+void DedupeIndex::promote(uint64_t ticket, int64_t rowid) {
+    const auto it = std::find_if(pending_.begin(), pending_.end(), [&](const Batch& b) { return b.ticket == ticket; });
+    if (it == pending_.end()) return;
+    JobIndex& index = job(it->job_id);
+    const Range range{rowid, it->min_time, it->max_time};
     // Usually the newest batch: appended; an older one (a late backfill page) is inserted in order.
-    const auto at = std::upper_bound(index.batches.begin(), index.batches.end(), range.max_time,
-                                     [](int64_t t, const BatchRange& r) { return t < r.max_time; });
-    index.batches.insert(at, range);
+    const auto at = std::upper_bound(index.durable.begin(), index.durable.end(), range.max_time,
+                                     [](int64_t t, const Range& r) { return t < r.max_time; });
+    index.durable.insert(at, range);
     index.newest_ms = std::max(index.newest_ms, range.max_time);
+    // The decoded batch moves into the cache as it is: it is the hottest batch for the next overlap.
+    it->rowid = rowid;
+    cached_bytes_ += bytes_of(*it);
+    cache_.splice(cache_.begin(), pending_, it);
+    cache_index_[rowid] = cache_.begin();
+    while (cached_bytes_ > cache_budget_ && cache_.size() > 1) evict(cache_.back().rowid);
 }
 
-void DedupeIndex::prune() {
-    sqlite::Statement jobs(db_, "SELECT DISTINCT job_id FROM seen_batches");
-    std::vector<int64_t> job_ids;
-    while (jobs.step()) job_ids.push_back(jobs.column_int(0));
-    sqlite::Statement forget(db_, "DELETE FROM seen_batches WHERE job_id = ? AND max_time < ?");
+void DedupeIndex::discard_pending() {
+    pending_.clear();
+}
+
+std::vector<std::pair<int64_t, int64_t>> DedupeIndex::expire(int64_t window_ms, const std::vector<int64_t>& job_ids) {
+    std::vector<std::pair<int64_t, int64_t>> cutoffs;
     for (const int64_t job_id : job_ids) {
         JobIndex& index = job(job_id);
-        const int64_t cutoff = index.newest_ms - window_ms_;
-        forget.bind(1, job_id);
-        forget.bind(2, cutoff);
-        forget.run();
-        const auto keep = std::find_if(index.batches.begin(), index.batches.end(),
-                                       [&](const BatchRange& range) { return range.max_time >= cutoff; });
-        for (auto it = index.batches.begin(); it != keep; ++it) evict(it->rowid);
-        index.batches.erase(index.batches.begin(), keep);
+        if (index.newest_ms == INT64_MIN) continue;
+        const int64_t cutoff = index.newest_ms - window_ms;
+        cutoffs.emplace_back(job_id, cutoff);
+        const auto keep = std::find_if(index.durable.begin(), index.durable.end(),
+                                       [&](const Range& range) { return range.max_time >= cutoff; });
+        for (auto it = index.durable.begin(); it != keep; ++it) evict(it->rowid);
+        index.durable.erase(index.durable.begin(), keep);
     }
+    return cutoffs;
 }
 
 }  // namespace vigil

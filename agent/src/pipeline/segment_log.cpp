@@ -96,7 +96,12 @@ SegmentWriter::SegmentWriter(std::string dir, uint64_t max_segment_bytes)
 }
 
 SegmentWriter::~SegmentWriter() {
+    close_active();
+}
+
+void SegmentWriter::close_active() {
     if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
 }
 
 std::string SegmentWriter::file_of(uint64_t first_sequence) const {
@@ -104,43 +109,37 @@ std::string SegmentWriter::file_of(uint64_t first_sequence) const {
 }
 
 void SegmentWriter::open_segment(uint64_t first_sequence, bool create) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
     const std::string path = file_of(first_sequence);
-    fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
-    if (fd_ < 0) fail(create ? "cannot create spool segment" : "cannot open spool segment", path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
+    if (fd < 0) fail(create ? "cannot create spool segment" : "cannot open spool segment", path);
     // The new file's name must be as durable as its records.
     if (create) sync_folder(dir_);
+    if (fd_ >= 0 && active_.segment != 0) sealed_unsynced_.push_back(active_.segment);  // synced by the next flush
+    close_active();
+    fd_ = fd;
 }
 
 void SegmentWriter::recover(SegmentPosition committed) {
-    for (const uint64_t segment : list_segments(dir_)) {
-        if (committed.segment == 0 || segment > committed.segment) {
-            // Begun after the last commit: nothing in it was ever committed.
-            std::filesystem::remove(file_of(segment));
+    const std::vector<uint64_t> segments = list_segments(dir_);
+    if (committed.segment != 0 && std::find(segments.begin(), segments.end(), committed.segment) == segments.end()) {
+        throw std::runtime_error("spool segment " + file_of(committed.segment) +
+                                 " is missing although the spool says it holds committed events: restore it from a "
+                                 "backup, or move data_dir aside to start afresh");
+    }
+    if (committed.segment != 0) {
+        std::error_code error;
+        const uint64_t size = std::filesystem::file_size(file_of(committed.segment), error);
+        if (size < committed.offset) {
+            throw std::runtime_error("spool segment " + file_of(committed.segment) + " is shorter (" +
+                                     std::to_string(size) + " bytes) than its committed " +
+                                     std::to_string(committed.offset) +
+                                     " bytes: the disk lost data; restore data_dir or move it aside");
         }
     }
-    active_ = committed;
-    if (committed.segment == 0) return;
-    const std::string path = file_of(committed.segment);
-    if (!std::filesystem::exists(path)) {
-        throw std::runtime_error("spool segment " + path +
-                                 " is missing although the spool says it holds committed "
-                                 "events: restore it from a backup, or move data_dir aside to start afresh");
-    }
-    open_segment(committed.segment, false);
-    const uint64_t size = file_size(fd_, path);
-    if (size < committed.offset) {
-        throw std::runtime_error("spool segment " + path + " is shorter (" + std::to_string(size) +
-                                 " bytes) than its committed " + std::to_string(committed.offset) +
-                                 " bytes: the disk lost data; restore data_dir or move it aside");
-    }
-    if (size > committed.offset && ::ftruncate(fd_, static_cast<off_t>(committed.offset)) != 0) {
-        fail("cannot truncate", path);
-    }
+    truncate_to(committed);
 }
 
-SegmentPosition SegmentWriter::append_durably(std::string_view framed, uint64_t first_sequence) {
+SegmentPosition SegmentWriter::append(std::string_view framed, uint64_t first_sequence) {
     if (fd_ < 0 || active_.offset >= max_segment_bytes_) {
         open_segment(first_sequence, true);
         active_ = SegmentPosition{first_sequence, 0};
@@ -152,32 +151,51 @@ SegmentPosition SegmentWriter::append_durably(std::string_view framed, uint64_t 
         if (n < 0) fail("cannot write spool segment", file_of(active_.segment));
         written += static_cast<size_t>(n);
     }
-    if (::fdatasync(fd_) != 0) fail("cannot sync spool segment", file_of(active_.segment));
     active_.offset += framed.size();
     return active_;
 }
 
-void SegmentWriter::rewind(SegmentPosition committed) {
-    if (active_.segment != committed.segment) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-        std::error_code ignored;
-        if (active_.segment != 0) std::filesystem::remove(file_of(active_.segment), ignored);
-        active_ = committed;
-        if (committed.segment == 0) return;
-        open_segment(committed.segment, false);
-    }
-    if (fd_ >= 0 && ::ftruncate(fd_, static_cast<off_t>(committed.offset)) != 0) {
-        fail("cannot truncate", file_of(committed.segment));
-    }
-    active_ = committed;
+std::vector<uint64_t> SegmentWriter::take_for_sync() {
+    std::vector<uint64_t> segments;
+    segments.swap(sealed_unsynced_);
+    if (active_.segment != 0) segments.push_back(active_.segment);
+    return segments;
 }
 
-void SegmentWriter::remove_delivered(uint64_t delivered) {
+void SegmentWriter::sync(const std::string& dir, const std::vector<uint64_t>& segments) {
+    for (const uint64_t segment : segments) {
+        const std::string path = segment_path(dir, segment);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) fail("cannot open spool segment to sync it:", path);
+        const int rc = ::fdatasync(fd);
+        const int sync_errno = errno;
+        ::close(fd);
+        if (rc != 0) {
+            errno = sync_errno;
+            fail("cannot sync spool segment", path);
+        }
+    }
+}
+
+void SegmentWriter::truncate_to(SegmentPosition position) {
+    close_active();
+    for (const uint64_t segment : list_segments(dir_)) {
+        // Begun after position: nothing in it counts.
+        if (position.segment == 0 || segment > position.segment) std::filesystem::remove(file_of(segment));
+    }
+    // Full segments up to position keep their place in the next flush.
+    std::erase_if(sealed_unsynced_, [&](uint64_t segment) { return segment >= position.segment; });
+    active_ = position;
+    if (position.segment == 0) return;
+    open_segment(position.segment, false);
+    if (::ftruncate(fd_, static_cast<off_t>(position.offset)) != 0) fail("cannot truncate", file_of(position.segment));
+}
+
+void SegmentWriter::remove_delivered(uint64_t delivered, SegmentPosition durable) {
     const std::vector<uint64_t> segments = list_segments(dir_);
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
         const uint64_t last_sequence = segments[i + 1] - 1;
-        if (last_sequence > delivered || segments[i] == active_.segment) break;
+        if (last_sequence > delivered || segments[i] >= durable.segment || segments[i] == active_.segment) break;
         std::error_code ignored;
         std::filesystem::remove(file_of(segments[i]), ignored);
     }

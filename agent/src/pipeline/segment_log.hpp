@@ -33,7 +33,8 @@ struct SegmentRecord {
 void frame_record(std::string& out, uint64_t sequence, int64_t job_id, int64_t time_ms, int64_t raw_offset,
                   std::string_view id, std::string_view json);
 
-// The single writer of the segment folder.
+// The single writer of the segment folder. Not thread-safe: the spool calls it under its lock, except for the
+// static sync(), which the spool's writer thread runs on segment names from take_for_sync() while appends go on.
 class SegmentWriter {
 public:
     SegmentWriter(std::string dir, uint64_t max_segment_bytes);
@@ -44,24 +45,32 @@ public:
     // Brings the folder back to what was committed: truncates the tail segment to its committed size and deletes
     // segments begun after it (their records were never committed). Called once, before any append.
     void recover(SegmentPosition committed);
-    // Writes framed records whose first sequence is first_sequence, starting a new segment when the active one is
-    // full, and makes them durable (fdatasync). Returns the new tail. Throws std::system_error; call rewind() then.
-    SegmentPosition append_durably(std::string_view framed, uint64_t first_sequence);
-    // Undoes appends after a failed commit so that the next append continues from the committed tail.
-    void rewind(SegmentPosition committed);
-    // Deletes segments all of whose records have a sequence <= delivered (never the active one).
-    void remove_delivered(uint64_t delivered);
+    // Writes framed records whose first sequence is first_sequence (into the page cache), starting a new segment
+    // when the active one is full. Returns the new written tail. Throws std::system_error; the caller then
+    // truncates back to the tail before the append.
+    SegmentPosition append(std::string_view framed, uint64_t first_sequence);
+    // The segments whose appended records may not be on disk yet (full ones not synced since, and the active one).
+    std::vector<uint64_t> take_for_sync();
+    // Makes everything written to those segments durable (fdatasync through a descriptor of its own: dirty pages
+    // belong to the file, not to the descriptor that wrote them). Throws std::system_error naming the file.
+    static void sync(const std::string& dir, const std::vector<uint64_t>& segments);
+    // Drops everything after position: later segments are deleted, the segment of position truncated to it.
+    void truncate_to(SegmentPosition position);
+    // Deletes segments all of whose records have a sequence <= delivered and that end before `durable`.
+    void remove_delivered(uint64_t delivered, SegmentPosition durable);
     // Bytes of all segments on disk.
     uint64_t disk_bytes() const;
 
 private:
     void open_segment(uint64_t first_sequence, bool create);
     std::string file_of(uint64_t first_sequence) const;
+    void close_active();
 
     std::string dir_;
     uint64_t max_segment_bytes_;
     int fd_ = -1;
     SegmentPosition active_{};
+    std::vector<uint64_t> sealed_unsynced_;  // full segments whose last records may not be on disk yet
 };
 
 // Reads records in sequence order for one consumer. Not thread-safe; each output runner has its own.

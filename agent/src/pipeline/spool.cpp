@@ -1,9 +1,12 @@
 #include "pipeline/spool.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 namespace vigil {
 
@@ -19,6 +22,9 @@ CREATE TABLE IF NOT EXISTS jobs(
   connector TEXT NOT NULL,
   checkpoint BLOB,
   updated_ms INTEGER);
+CREATE TABLE IF NOT EXISTS seen_batches(
+  job_id INTEGER NOT NULL, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, ids BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_batches_by_time ON seen_batches(job_id, max_time);
 CREATE TABLE IF NOT EXISTS cursors(output TEXT PRIMARY KEY, sequence INTEGER NOT NULL, resume_token BLOB);
 )sql";
 
@@ -30,6 +36,18 @@ std::string created_private(const std::string& path) {
     return path;
 }
 
+std::string database_path(const std::string& data_dir) {
+    return created_private((std::filesystem::path(data_dir) / "spool.db").string());
+}
+
+void prepare(sqlite::Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    // Every transaction is made durable by an explicit fsync of the WAL (synchronous=FULL): the writer commits
+    // many jobs' pages in one transaction, so this costs one fsync per group, not per page.
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec(kSchema);
+}
+
 int64_t meta_value(sqlite::Database& db, const char* key) {
     sqlite::Statement select(db, "SELECT value FROM meta WHERE key = ?");
     select.bind(1, std::string_view(key));
@@ -39,49 +57,124 @@ int64_t meta_value(sqlite::Database& db, const char* key) {
 }  // namespace
 
 Spool::Spool(const std::string& data_dir, Options options)
-    : segment_dir_((std::filesystem::path(data_dir) / "segments").string()),
-      db_(created_private((std::filesystem::path(data_dir) / "spool.db").string()), false) {
-    db_.exec("PRAGMA journal_mode=WAL");
-    // FULL: a commit is on disk before commit() returns, so a checkpoint never runs ahead of its events.
-    db_.exec("PRAGMA synchronous=FULL");
-    db_.exec(kSchema);
-    dedupe_ = std::make_unique<DedupeIndex>(db_, options.dedupe_window_ms, options.dedupe_cache_bytes);
+    : options_(options),
+      segment_dir_((std::filesystem::path(data_dir) / "segments").string()),
+      db_(database_path(data_dir), false),
+      index_db_(database_path(data_dir), false) {
+    prepare(db_);
+    insert_ids_ = std::make_unique<sqlite::Statement>(
+        db_, "INSERT INTO seen_batches(job_id, min_time, max_time, ids) VALUES (?, ?, ?, ?)");
     update_checkpoint_ =
         std::make_unique<sqlite::Statement>(db_, "UPDATE jobs SET checkpoint = ?, updated_ms = ? WHERE job_id = ?");
     update_meta_ = std::make_unique<sqlite::Statement>(db_, "UPDATE meta SET value = ? WHERE key = ?");
-    last_sequence_ = static_cast<uint64_t>(meta_value(db_, "last_sequence"));
-    tail_ = SegmentPosition{static_cast<uint64_t>(meta_value(db_, "tail_segment")),
-                            static_cast<uint64_t>(meta_value(db_, "tail_offset"))};
+    durable_sequence_ = written_sequence_ = static_cast<uint64_t>(meta_value(db_, "last_sequence"));
+    durable_tail_ = written_tail_ = SegmentPosition{static_cast<uint64_t>(meta_value(db_, "tail_segment")),
+                                                    static_cast<uint64_t>(meta_value(db_, "tail_offset"))};
     segments_ = std::make_unique<SegmentWriter>(segment_dir_, options.segment_bytes);
-    segments_->recover(tail_);
+    segments_->recover(durable_tail_);
+    dedupe_ = std::make_unique<DedupeIndex>(index_db_, options.dedupe_cache_bytes);
     sqlite::Statement jobs(db_, "SELECT job_id, connector FROM jobs");
     while (jobs.step()) connectors_[jobs.column_int(0)] = std::string(jobs.column_text(1));
+    writer_ = std::thread([this] { write_loop(); });
+}
+
+Spool::~Spool() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    writer_.join();
 }
 
 int64_t Spool::job_id(const JobIdentity& job) {
-    std::lock_guard lock(mutex_);
     const std::string key = job.key();
-    sqlite::Statement find(db_, "SELECT job_id FROM jobs WHERE job_key = ?");
-    find.bind(1, key);
-    if (find.step()) return find.column_int(0);
-    sqlite::Statement insert(db_, "INSERT INTO jobs(job_key, connector) VALUES (?, ?)");
-    insert.bind(1, key);
-    insert.bind(2, job.connector);
-    insert.run();
-    const int64_t id = sqlite3_last_insert_rowid(db_.handle());
+    int64_t id = 0;
+    {
+        std::lock_guard db_lock(db_mutex_);
+        sqlite::Statement find(db_, "SELECT job_id FROM jobs WHERE job_key = ?");
+        find.bind(1, key);
+        if (find.step()) return find.column_int(0);
+        sqlite::Statement insert(db_, "INSERT INTO jobs(job_key, connector) VALUES (?, ?)");
+        insert.bind(1, key);
+        insert.bind(2, job.connector);
+        insert.run();
+        id = sqlite3_last_insert_rowid(db_.handle());
+    }
+    std::lock_guard lock(mutex_);
     connectors_[id] = job.connector;
     return id;
 }
 
 std::string Spool::checkpoint(int64_t job_id) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard db_lock(db_mutex_);
     sqlite::Statement select(db_, "SELECT checkpoint FROM jobs WHERE job_id = ?");
     select.bind(1, job_id);
     if (!select.step() || select.column_is_null(0)) return {};
     return std::string(select.column_blob(0));
 }
 
-void Spool::write_tail_locked(SegmentPosition tail, uint64_t last_sequence) {
+Spool::CommitResult Spool::commit(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
+                                  bool update_checkpoint, int64_t now_ms) {
+    CommitResult result;
+    std::lock_guard lock(mutex_);
+    if (const auto failed = failed_jobs_.find(job_id); failed != failed_jobs_.end()) {
+        throw std::runtime_error("an earlier commit of this run was not stored: " + failed->second);
+    }
+    dedupe_->filter(job_id, batch, new_rows_);
+    result.stored = new_rows_.size();
+    result.duplicates = batch.rows.size() - new_rows_.size();
+    if (new_rows_.empty() && !update_checkpoint) return result;
+
+    uint64_t sequence = written_sequence_;
+    framed_.clear();
+    const std::string_view buffer = batch.buffer;
+    for (const uint32_t index : new_rows_) {
+        const auto& row = batch.rows[index];
+        frame_record(framed_, ++sequence, job_id, row.time_ms, row.raw_offset,
+                     buffer.substr(row.id_offset, row.id_size), buffer.substr(row.json_offset, row.json_size));
+    }
+    if (!framed_.empty()) {
+        try {
+            written_tail_ = segments_->append(framed_, written_sequence_ + 1);
+        } catch (...) {
+            segments_->truncate_to(written_tail_);  // what others appended before stays
+            throw;
+        }
+    }
+    written_sequence_ = sequence;
+    Queued queued{++next_ticket_, job_id, update_checkpoint, std::string(checkpoint), now_ms, !new_rows_.empty(), {}};
+    if (queued.has_ids) queued.ids = dedupe_->add_pending(queued.ticket, job_id, batch, new_rows_);
+    result.ticket = queued.ticket;
+    queue_.push_back(std::move(queued));
+    work_.notify_one();
+    return result;
+}
+
+bool Spool::wait_durable(int64_t job_id, uint64_t ticket, std::string& error) {
+    std::unique_lock lock(mutex_);
+    durable_.wait(lock, [&] { return durable_ticket_ >= ticket || failed_jobs_.count(job_id) > 0; });
+    if (const auto failed = failed_jobs_.find(job_id); failed != failed_jobs_.end()) {
+        error = failed->second;
+        return false;
+    }
+    return true;
+}
+
+Spool::CommitResult Spool::commit_durably(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
+                                          bool update_checkpoint, int64_t now_ms) {
+    const CommitResult result = commit(job_id, batch, checkpoint, update_checkpoint, now_ms);
+    std::string error;
+    if (!wait_durable(job_id, result.ticket, error)) throw std::runtime_error(error);
+    return result;
+}
+
+void Spool::begin_run(int64_t job_id) {
+    std::lock_guard lock(mutex_);
+    failed_jobs_.erase(job_id);
+}
+
+void Spool::write_tail(SegmentPosition tail, uint64_t last_sequence) {
     const std::pair<const char*, int64_t> values[] = {{"last_sequence", static_cast<int64_t>(last_sequence)},
                                                       {"tail_segment", static_cast<int64_t>(tail.segment)},
                                                       {"tail_offset", static_cast<int64_t>(tail.offset)}};
@@ -92,84 +185,117 @@ void Spool::write_tail_locked(SegmentPosition tail, uint64_t last_sequence) {
     }
 }
 
-Spool::CommitResult Spool::commit(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
-                                  bool update_checkpoint, int64_t now_ms) {
-    CommitResult result;
-    {
-        std::lock_guard lock(mutex_);
-        dedupe_->filter(job_id, batch, new_rows_);
-        result.stored = new_rows_.size();
-        result.duplicates = batch.rows.size() - new_rows_.size();
-        if (new_rows_.empty() && !update_checkpoint) return result;
+void Spool::write_loop() {
+    std::unique_lock lock(mutex_);
+    std::vector<Queued> work;
+    std::vector<int64_t> rowids;
+    while (true) {
+        work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) break;  // stopping, and everything is durable
+        work.clear();
+        work.swap(queue_);
+        const std::vector<uint64_t> to_sync = segments_->take_for_sync();
+        const SegmentPosition tail = written_tail_;
+        const uint64_t last_sequence = written_sequence_;
+        lock.unlock();
 
-        uint64_t sequence = last_sequence_;
-        framed_.clear();
-        const std::string_view buffer = batch.buffer;
-        for (const uint32_t index : new_rows_) {
-            const auto& row = batch.rows[index];
-            frame_record(framed_, ++sequence, job_id, row.time_ms, row.raw_offset,
-                         buffer.substr(row.id_offset, row.id_size), buffer.substr(row.json_offset, row.json_size));
-        }
-        SegmentPosition tail = tail_;
+        std::string error;
+        rowids.assign(work.size(), 0);
         try {
-            // The records are on disk before the transaction that makes them count.
-            if (!framed_.empty()) tail = segments_->append_durably(framed_, last_sequence_ + 1);
+            // Events first: a checkpoint must never be on disk without them.
+            SegmentWriter::sync(segment_dir_, to_sync);
+            std::lock_guard db_lock(db_mutex_);
             sqlite::Transaction transaction(db_);
-            dedupe_->record(job_id, batch, new_rows_);
-            if (update_checkpoint) {
-                update_checkpoint_->bind_blob(1, checkpoint);
-                update_checkpoint_->bind(2, now_ms);
-                update_checkpoint_->bind(3, job_id);
-                update_checkpoint_->run();
+            for (size_t i = 0; i < work.size(); ++i) {
+                const Queued& queued = work[i];
+                if (queued.has_ids) {
+                    insert_ids_->bind(1, queued.job_id);
+                    insert_ids_->bind(2, queued.ids.min_time);
+                    insert_ids_->bind(3, queued.ids.max_time);
+                    insert_ids_->bind_blob(4, queued.ids.blob);
+                    insert_ids_->run();
+                    rowids[i] = sqlite3_last_insert_rowid(db_.handle());
+                }
+                if (queued.update_checkpoint) {
+                    update_checkpoint_->bind_blob(1, queued.checkpoint);
+                    update_checkpoint_->bind(2, queued.now_ms);
+                    update_checkpoint_->bind(3, queued.job_id);
+                    update_checkpoint_->run();
+                }
             }
-            if (sequence != last_sequence_) write_tail_locked(tail, sequence);
+            write_tail(tail, last_sequence);
             transaction.commit();
-        } catch (...) {
-            dedupe_->rolled_back();
-            segments_->rewind(tail_);  // the next commit continues from the committed tail
-            throw;
+        } catch (const std::exception& failure) {
+            error = failure.what();
         }
-        dedupe_->committed();
-        last_sequence_ = sequence;
-        tail_ = tail;
+
+        lock.lock();
+        if (error.empty()) {
+            for (size_t i = 0; i < work.size(); ++i) {
+                if (work[i].has_ids) dedupe_->promote(work[i].ticket, rowids[i]);
+            }
+            durable_ticket_ = work.back().ticket;
+            durable_sequence_ = last_sequence;
+            durable_tail_ = tail;
+        } else {
+            // Whatever is not durable is void: this group and everything appended meanwhile.
+            spdlog::error(
+                "could not store {} commits in the spool: {}; the affected jobs retry from their last "
+                "stored checkpoints",
+                work.size() + queue_.size(), error);
+            for (const Queued& queued : work) failed_jobs_[queued.job_id] = error;
+            for (const Queued& queued : queue_) failed_jobs_[queued.job_id] = error;
+            queue_.clear();
+            dedupe_->discard_pending();
+            try {
+                segments_->truncate_to(durable_tail_);
+            } catch (const std::exception& failure) {
+                spdlog::error("could not cut the spool back to its durable tail: {}", failure.what());
+            }
+            written_tail_ = durable_tail_;
+            written_sequence_ = durable_sequence_;
+        }
+        durable_.notify_all();
     }
-    if (result.stored > 0) stored_.notify_all();
-    return result;
 }
 
 uint64_t Spool::head() {
     std::lock_guard lock(mutex_);
-    return last_sequence_;
+    return durable_sequence_;
 }
 
-SegmentPosition Spool::tail() {
+SegmentPosition Spool::durable_tail() {
     std::lock_guard lock(mutex_);
-    return tail_;
+    return durable_tail_;
 }
 
 void Spool::wait_for_events_after(uint64_t after, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    stored_.wait_for(lock, timeout, [&] { return last_sequence_ > after; });
+    durable_.wait_for(lock, timeout, [&] { return durable_sequence_ > after || stopping_; });
 }
 
 void Spool::notify_all() {
-    stored_.notify_all();
+    durable_.notify_all();
 }
 
 void Spool::set_outputs(const std::vector<std::string>& names) {
-    std::lock_guard lock(mutex_);
-    cursors_.clear();
-    sqlite::Statement select(db_, "SELECT sequence FROM cursors WHERE output = ?");
-    for (const auto& name : names) {
-        select.bind(1, name);
-        // A new output starts at the oldest event still spooled: it gets what is not yet pruned, nothing older.
-        cursors_[name] = select.step() ? static_cast<uint64_t>(select.column_int(0)) : 0;
-        select.reset();
+    std::map<std::string, uint64_t> cursors;
+    {
+        std::lock_guard db_lock(db_mutex_);
+        sqlite::Statement select(db_, "SELECT sequence FROM cursors WHERE output = ?");
+        for (const auto& name : names) {
+            select.bind(1, name);
+            // A new output starts at the oldest event still spooled: it gets what is not yet pruned, nothing older.
+            cursors[name] = select.step() ? static_cast<uint64_t>(select.column_int(0)) : 0;
+            select.reset();
+        }
     }
+    std::lock_guard lock(mutex_);
+    cursors_ = std::move(cursors);
 }
 
 Spool::Cursor Spool::cursor(const std::string& output) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard db_lock(db_mutex_);
     sqlite::Statement select(db_, "SELECT sequence, resume_token FROM cursors WHERE output = ?");
     select.bind(1, output);
     if (!select.step()) return {};
@@ -177,44 +303,61 @@ Spool::Cursor Spool::cursor(const std::string& output) {
 }
 
 void Spool::save_cursor(const std::string& output, uint64_t sequence, std::string_view resume_token) {
-    std::lock_guard lock(mutex_);
-    sqlite::Statement upsert(db_,
-                             "INSERT INTO cursors(output, sequence, resume_token) VALUES (?, ?, ?) "
-                             "ON CONFLICT(output) DO UPDATE SET sequence = excluded.sequence, "
-                             "resume_token = excluded.resume_token");
-    upsert.bind(1, output);
-    upsert.bind(2, static_cast<int64_t>(sequence));
-    upsert.bind_blob(3, resume_token);
-    upsert.run();
-    cursors_[output] = sequence;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_prune_ >= std::chrono::seconds(30)) {
-        last_prune_ = now;
-        prune_locked();
+    {
+        std::lock_guard db_lock(db_mutex_);
+        sqlite::Statement upsert(db_,
+                                 "INSERT INTO cursors(output, sequence, resume_token) VALUES (?, ?, ?) "
+                                 "ON CONFLICT(output) DO UPDATE SET sequence = excluded.sequence, "
+                                 "resume_token = excluded.resume_token");
+        upsert.bind(1, output);
+        upsert.bind(2, static_cast<int64_t>(sequence));
+        upsert.bind_blob(3, resume_token);
+        upsert.run();
     }
+    bool prune = false;
+    {
+        std::lock_guard lock(mutex_);
+        cursors_[output] = sequence;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_prune_ >= std::chrono::seconds(30)) {
+            last_prune_ = now;
+            prune = true;
+        }
+    }
+    if (prune) prune_delivered();
 }
 
 void Spool::prune_delivered() {
-    std::lock_guard lock(mutex_);
-    prune_locked();
-}
-
-void Spool::prune_locked() {
-    if (!cursors_.empty()) {
-        uint64_t delivered = UINT64_MAX;
-        for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
-        segments_->remove_delivered(delivered);
+    std::vector<std::pair<int64_t, int64_t>> cutoffs;
+    {
+        std::lock_guard lock(mutex_);
+        std::vector<int64_t> job_ids;
+        for (const auto& [job_id, connector] : connectors_) job_ids.push_back(job_id);
+        cutoffs = dedupe_->expire(options_.dedupe_window_ms, job_ids);
     }
-    sqlite::Transaction transaction(db_);  // one fsync for all jobs
-    dedupe_->prune();
-    transaction.commit();
+    {
+        std::lock_guard db_lock(db_mutex_);
+        sqlite::Transaction transaction(db_);
+        sqlite::Statement forget(db_, "DELETE FROM seen_batches WHERE job_id = ? AND max_time < ?");
+        for (const auto& [job_id, cutoff] : cutoffs) {
+            forget.bind(1, job_id);
+            forget.bind(2, cutoff);
+            forget.run();
+        }
+        transaction.commit();
+    }
+    std::lock_guard lock(mutex_);
+    if (cursors_.empty()) return;
+    uint64_t delivered = UINT64_MAX;
+    for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
+    segments_->remove_delivered(delivered, durable_tail_);
 }
 
 uint64_t Spool::backlog() {
     std::lock_guard lock(mutex_);
-    uint64_t delivered = last_sequence_;
+    uint64_t delivered = durable_sequence_;
     for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
-    return last_sequence_ - delivered;
+    return durable_sequence_ - delivered;
 }
 
 std::string Spool::connector_of(int64_t job_id) {

@@ -13,17 +13,25 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace vigil {
 
 // The durable heart of the agent, in data_dir:
-//   spool.db (SQLite, WAL): each job's checkpoint, the ids each job stored (DedupeIndex), each output's cursor and
-//            resume token, and the committed tail of the segment log;
-//   segments/: the event records themselves, appended once and read back by each output (SegmentWriter/Reader).
-// commit() appends a batch to the segment log and fsyncs it, then commits checkpoint, ids and the new tail in one
-// SQLite transaction: after a crash either all of it counts or none (recovery truncates the log to the tail).
-// Thread-safe: one writer at a time under the spool's lock; readers use their own SpoolReader.
+//   spool.db (SQLite, WAL): each job's checkpoint, the ids each job stored (seen_batches), each output's cursor and
+//            resume token, and the durable tail of the segment log;
+//   segments/: the event records themselves, appended once and read back by each output.
+//
+// Group commit. commit() filters duplicates, appends the new records to the segment log (page cache) and queues
+// the job's checkpoint; it does not wait for the disk. One writer thread then, for everything queued: fdatasync()s
+// the segments, and commits every queued checkpoint, id batch and the new tail in one SQLite transaction. So a
+// checkpoint is durable only together with its events, readers see only the durable tail, and one fsync serves
+// every job that committed meanwhile. A connector run ends with wait_durable(); if the writer failed (disk full),
+// every commit not yet durable is void, the log is cut back to the durable tail, and the affected jobs' waits and
+// next commits report the error, so their runs fail and restart from their durable checkpoints.
+//
+// After a crash the spool is its last durable state: recovery truncates the log to the durable tail.
 class Spool {
 public:
     struct Options {
@@ -32,25 +40,36 @@ public:
         uint64_t segment_bytes = 64u << 20;
     };
     Spool(const std::string& data_dir, Options options);
+    ~Spool();  // makes everything committed durable, then stops the writer
+    Spool(const Spool&) = delete;
+    Spool& operator=(const Spool&) = delete;
 
     const std::string& segment_dir() const { return segment_dir_; }
 
-    // The job's numeric id, created on first use.
-    int64_t job_id(const JobIdentity& job);
-    std::string checkpoint(int64_t job_id);
+    int64_t job_id(const JobIdentity& job);  // created on first use
+    std::string checkpoint(int64_t job_id);  // the durable one
 
     struct CommitResult {
         size_t stored = 0;
         size_t duplicates = 0;
+        uint64_t ticket = 0;  // 0: nothing to wait for
     };
-    // Stores the rows the job has not stored before and, when update_checkpoint, the new checkpoint.
-    // Throws (sqlite::Error, std::system_error); then nothing of the batch counts.
+    // Stores the rows the job has not stored before and, when update_checkpoint, the new checkpoint; durable once
+    // wait_durable(ticket) returns true. Throws when the append fails or an earlier commit of the job failed
+    // (then nothing of this batch counts).
     CommitResult commit(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
                         bool update_checkpoint, int64_t now_ms);
+    // Blocks until the job's commit `ticket` is durable (true) or void (false, with the writer's error).
+    bool wait_durable(int64_t job_id, uint64_t ticket, std::string& error);
+    // commit() then wait_durable(); throws std::runtime_error if it did not become durable.
+    CommitResult commit_durably(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
+                                bool update_checkpoint, int64_t now_ms);
+    // A new run of the job: forgets the failure of an earlier one.
+    void begin_run(int64_t job_id);
 
-    uint64_t head();  // the sequence of the newest stored event (0: none yet)
-    SegmentPosition tail();
-    // Blocks until an event after `after` is stored, or the timeout passes.
+    uint64_t head();                 // sequence of the newest durable event (0: none yet)
+    SegmentPosition durable_tail();  // readers never read past it
+    // Blocks until an event after `after` is durable, or the timeout passes.
     void wait_for_events_after(uint64_t after, std::chrono::milliseconds timeout);
     void notify_all();  // wakes every waiter (on stop)
 
@@ -62,7 +81,7 @@ public:
     void set_outputs(const std::vector<std::string>& names);
     Cursor cursor(const std::string& output);
     void save_cursor(const std::string& output, uint64_t sequence, std::string_view resume_token);
-    uint64_t backlog();  // stored events not yet delivered by the slowest output
+    uint64_t backlog();  // durable events not yet delivered by the slowest output
     // Deletes delivered segments and forgets ids past the de-duplication window. save_cursor() calls it at most
     // every 30 s.
     void prune_delivered();
@@ -70,35 +89,62 @@ public:
     std::string connector_of(int64_t job_id);
 
 private:
-    void prune_locked();
-    void write_tail_locked(SegmentPosition tail, uint64_t last_sequence);
+    struct Queued {
+        uint64_t ticket;
+        int64_t job_id;
+        bool update_checkpoint;
+        std::string checkpoint;
+        int64_t now_ms;
+        bool has_ids;
+        DedupeIndex::Row ids;
+    };
 
-    std::mutex mutex_;
-    std::condition_variable stored_;
+    void write_loop();
+    void write_tail(SegmentPosition tail, uint64_t last_sequence);
+
+    Options options_;
     std::string segment_dir_;
+
+    // db_ is the one writing connection, used under db_mutex_ (never while holding mutex_ across I/O).
+    std::mutex db_mutex_;
     sqlite::Database db_;
-    std::unique_ptr<DedupeIndex> dedupe_;
-    std::unique_ptr<SegmentWriter> segments_;
+    std::unique_ptr<sqlite::Statement> insert_ids_;
     std::unique_ptr<sqlite::Statement> update_checkpoint_;
     std::unique_ptr<sqlite::Statement> update_meta_;
-    uint64_t last_sequence_ = 0;
-    SegmentPosition tail_{};
-    std::map<std::string, uint64_t> cursors_;  // configured outputs -> delivered sequence
+
+    // Everything below is guarded by mutex_.
+    std::mutex mutex_;
+    std::condition_variable work_;     // the writer waits for queued commits
+    std::condition_variable durable_;  // waiters and readers wait for durability
+    sqlite::Database index_db_;        // DedupeIndex's reading connection
+    std::unique_ptr<DedupeIndex> dedupe_;
+    std::unique_ptr<SegmentWriter> segments_;
+    std::vector<Queued> queue_;
+    uint64_t next_ticket_ = 0;
+    uint64_t durable_ticket_ = 0;
+    uint64_t written_sequence_ = 0;
+    SegmentPosition written_tail_{};
+    uint64_t durable_sequence_ = 0;
+    SegmentPosition durable_tail_{};
+    std::map<int64_t, std::string> failed_jobs_;  // job -> why its commits not yet durable were voided
+    std::map<std::string, uint64_t> cursors_;     // configured outputs -> delivered sequence
     std::map<int64_t, std::string> connectors_;
     std::chrono::steady_clock::time_point last_prune_{};
-
-    // Reused by commit() (under the lock): no allocation per event in steady state.
-    std::vector<uint32_t> new_rows_;
+    bool stopping_ = false;
+    std::vector<uint32_t> new_rows_;  // reused by commit(): no allocation per event in steady state
     std::string framed_;
+
+    std::thread writer_;
 };
 
 // One consumer's view of the spool (each output runner has its own).
 class SpoolReader {
 public:
     explicit SpoolReader(Spool& spool) : spool_(spool), reader_(spool.segment_dir()) {}
-    // Fills out[0..count) with up to limit events after `after`, in order. Views stay valid until the next read.
+    // Fills out[0..count) with up to limit durable events after `after`, in order. Views stay valid until the next
+    // read.
     size_t read(uint64_t after, size_t limit, std::vector<SegmentRecord>& out) {
-        return reader_.read(after, limit, spool_.tail(), out);
+        return reader_.read(after, limit, spool_.durable_tail(), out);
     }
 
 private:

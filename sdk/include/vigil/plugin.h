@@ -163,15 +163,20 @@ typedef struct vigil_host {
      * Pending events become durable only through commit(). */
     vigil_status (*emit)(vigil_host_ctx* ctx, const vigil_event* event);
 
-    /* Connector only. Runs the hooks over the pending events, then stores them together with `checkpoint` in one
-     * durable step: after a crash either both are stored or neither is. Events whose id the source already
-     * delivered are dropped here, so re-reading an overlapping window is safe. checkpoint: borrowed bytes (any
-     * encoding the plugin chooses), may be empty to keep the previous one. On failure nothing of the batch is
-     * stored and the plugin should return the status it got. */
+    /* Connector only. Runs the hooks over the pending events and hands them to the host's spool together with
+     * `checkpoint`: they become durable together, never one without the other, so after a crash the connector
+     * resumes from a checkpoint whose events are all stored. Events whose id (and time) the source already
+     * delivered are dropped here, so re-reading an overlapping window is safe. To keep collection fast the host
+     * writes in groups: commit() returns once the batch is queued, the next commit() or checkpoint() already see
+     * it, and the run counts as successful only when all its commits are on disk (the host waits for that after
+     * run() returns). checkpoint: borrowed bytes (any encoding the plugin chooses); empty keeps the previous one.
+     * Returns non-OK when the batch, or an earlier one of this run, could not be stored; the plugin should then
+     * return that status, and the next run starts from the last stored checkpoint. */
     vigil_status (*commit)(vigil_host_ctx* ctx, vigil_str checkpoint);
 
-    /* The last committed checkpoint of this job. *out: host-owned, valid until the next commit() or until the
-     * current call into the plugin returns; {NULL,0} when the job has never committed. */
+    /* The checkpoint of this job's last commit (at the start of a run: the last stored one). *out: host-owned,
+     * valid until the next commit() or until the current call into the plugin returns; {NULL,0} when the job has
+     * never committed. */
     vigil_status (*checkpoint)(vigil_host_ctx* ctx, vigil_str* out);
 
     /* Configuration accessors, valid only during create() on the config it received. Keys must be declared in the

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <system_error>
 
 namespace vigil {
 namespace {
@@ -33,7 +34,7 @@ TEST(SegmentLog, RecordsRoundTripAcrossRotatedSegments) {
     const std::string segments = dir.file("segments");
     SegmentWriter writer(segments, 200);
     SegmentPosition tail;
-    for (uint64_t first = 1; first <= 10; first += 2) tail = writer.append_durably(framed(first, 2), first);
+    for (uint64_t first = 1; first <= 10; first += 2) tail = writer.append(framed(first, 2), first);
     EXPECT_GE(list_segments(segments).size(), 3u);
     EXPECT_EQ(read_all(segments, tail), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
     EXPECT_EQ(read_all(segments, tail, 6), (std::vector<uint64_t>{7, 8, 9, 10}));
@@ -52,28 +53,44 @@ TEST(SegmentLog, RecordsRoundTripAcrossRotatedSegments) {
 TEST(SegmentLog, NeverReadsPastTheCommittedTail) {
     test::TempDir dir;
     SegmentWriter writer(dir.file("s"), 1 << 20);
-    const SegmentPosition committed = writer.append_durably(framed(1, 3), 1);
-    writer.append_durably(framed(4, 3), 4);  // written, not (yet) committed
+    const SegmentPosition committed = writer.append(framed(1, 3), 1);
+    writer.append(framed(4, 3), 4);  // written, not (yet) committed
     EXPECT_EQ(read_all(dir.file("s"), committed), (std::vector<uint64_t>{1, 2, 3}));
 }
 
-TEST(SegmentLog, RewindUndoesAFailedCommitIncludingANewSegment) {
+TEST(SegmentLog, TruncateUndoesAppendsIncludingANewSegment) {
     test::TempDir dir;
     SegmentWriter writer(dir.file("s"), 100);
-    const SegmentPosition committed = writer.append_durably(framed(1, 2), 1);
-    writer.append_durably(framed(3, 2), 3);  // starts a second segment
+    const SegmentPosition committed = writer.append(framed(1, 2), 1);
+    writer.append(framed(3, 2), 3);  // starts a second segment
     ASSERT_EQ(list_segments(dir.file("s")).size(), 2u);
-    writer.rewind(committed);
+    writer.truncate_to(committed);
     EXPECT_EQ(list_segments(dir.file("s")), (std::vector<uint64_t>{1}));
     // A segment that is already full starts a new one on the next append; the sequence numbering stays right.
-    const SegmentPosition tail = writer.append_durably(framed(3, 1), 3);
+    const SegmentPosition tail = writer.append(framed(3, 1), 3);
     EXPECT_EQ(read_all(dir.file("s"), tail), (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST(SegmentLog, SyncCoversFullSegmentsAndTheActiveOne) {
+    test::TempDir dir;
+    SegmentWriter writer(dir.file("s"), 100);
+    writer.append(framed(1, 2), 1);
+    writer.append(framed(3, 2), 3);  // seals the first segment, starts a second
+    EXPECT_EQ(writer.take_for_sync(), (std::vector<uint64_t>{1, 3}));
+    EXPECT_EQ(writer.take_for_sync(), (std::vector<uint64_t>{3})) << "a sealed segment is synced once";
+    SegmentWriter::sync(dir.file("s"), {1, 3});
+    try {
+        SegmentWriter::sync(dir.file("s"), {99});
+        FAIL() << "syncing a missing segment must fail";
+    } catch (const std::system_error& failure) {
+        EXPECT_NE(std::string(failure.what()).find("00000000000000000099.seg"), std::string::npos) << failure.what();
+    }
 }
 
 TEST(SegmentLog, LargeRecordsAreReadWhole) {
     test::TempDir dir;
     SegmentWriter writer(dir.file("s"), 64 << 20);
-    const SegmentPosition tail = writer.append_durably(framed(1, 3, 3 << 20), 1);  // 3 MB each, > the read chunk
+    const SegmentPosition tail = writer.append(framed(1, 3, 3 << 20), 1);  // 3 MB each, > the read chunk
     SegmentReader reader(dir.file("s"));
     std::vector<SegmentRecord> records;
     uint64_t after = 0;
@@ -89,7 +106,7 @@ TEST(SegmentLog, LargeRecordsAreReadWhole) {
 TEST(SegmentLog, ACorruptRecordIsReportedWithFileAndOffset) {
     test::TempDir dir;
     SegmentWriter writer(dir.file("s"), 1 << 20);
-    const SegmentPosition tail = writer.append_durably(framed(1, 3), 1);
+    const SegmentPosition tail = writer.append(framed(1, 3), 1);
     const std::string file = dir.file("s/00000000000000000001.seg");
     {
         std::fstream io(file, std::ios::in | std::ios::out | std::ios::binary);

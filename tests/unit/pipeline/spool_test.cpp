@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace vigil {
 namespace {
@@ -48,7 +49,7 @@ TEST(Spool, StoresEventsAndCheckpointTogether) {
     Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
     EXPECT_EQ(spool.checkpoint(job), "");
-    const auto result = spool.commit(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
+    const auto result = spool.commit_durably(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
     EXPECT_EQ(result.stored, 2u);
     EXPECT_EQ(result.duplicates, 0u);
     EXPECT_EQ(spool.checkpoint(job), "cp-1");
@@ -61,24 +62,24 @@ TEST(Spool, DropsIdsTheJobAlreadyStored) {
     test::TempDir dir;
     Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
-    spool.commit(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
+    spool.commit_durably(job, batch_of({{"a", 1}, {"b", 2}}), "cp-1", true, 0);
     // An overlapping re-read, with a repeat inside the batch as well.
-    const auto result = spool.commit(job, batch_of({{"b", 2}, {"c", 3}, {"c", 3}}), "cp-2", true, 0);
+    const auto result = spool.commit_durably(job, batch_of({{"b", 2}, {"c", 3}, {"c", 3}}), "cp-2", true, 0);
     EXPECT_EQ(result.stored, 1u);
     EXPECT_EQ(result.duplicates, 2u);
     EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a", "b", "c"}));
     // The same id from another job is another event.
     JobIdentity other = kJob;
     other.connector = "other";
-    EXPECT_EQ(spool.commit(spool.job_id(other), batch_of({{"a", 1}}), "", false, 0).stored, 1u);
+    EXPECT_EQ(spool.commit_durably(spool.job_id(other), batch_of({{"a", 1}}), "", false, 0).stored, 1u);
 }
 
 TEST(Spool, AnEmptyCheckpointKeepsThePreviousOne) {
     test::TempDir dir;
     Spool spool(dir.path().string(), small_segments());
     const int64_t job = spool.job_id(kJob);
-    spool.commit(job, batch_of({{"a", 1}}), "cp-1", true, 0);
-    spool.commit(job, batch_of({{"b", 2}}), "", false, 0);
+    spool.commit_durably(job, batch_of({{"a", 1}}), "cp-1", true, 0);
+    spool.commit_durably(job, batch_of({{"b", 2}}), "", false, 0);
     EXPECT_EQ(spool.checkpoint(job), "cp-1");
 }
 
@@ -87,7 +88,7 @@ TEST(Spool, SurvivesAReopenWithSequenceCheckpointsIdsAndCursors) {
     {
         Spool spool(dir.path().string(), small_segments());
         const int64_t job = spool.job_id(kJob);
-        spool.commit(job, batch_of({{"a", 1}, {"b", 2}, {"c", 3}}), "cp-3", true, 0);
+        spool.commit_durably(job, batch_of({{"a", 1}, {"b", 2}, {"c", 3}}), "cp-3", true, 0);
         spool.set_outputs({"jsonl"});
         spool.save_cursor("jsonl", 3, "1234");
         spool.prune_delivered();
@@ -98,7 +99,7 @@ TEST(Spool, SurvivesAReopenWithSequenceCheckpointsIdsAndCursors) {
     EXPECT_EQ(spool.head(), 3u);
     EXPECT_EQ(spool.cursor("jsonl").sequence, 3u);
     EXPECT_EQ(spool.cursor("jsonl").resume_token, "1234");
-    const auto result = spool.commit(job, batch_of({{"c", 3}, {"d", 4}}), "cp-4", true, 0);
+    const auto result = spool.commit_durably(job, batch_of({{"c", 3}, {"d", 4}}), "cp-4", true, 0);
     EXPECT_EQ(result.stored, 1u) << "ids stored before the restart are still known";
     EXPECT_EQ(spool.head(), 4u);
     EXPECT_EQ(ids_after(spool, 3), (std::vector<std::string>{"d"}));
@@ -111,7 +112,7 @@ TEST(Spool, RotatesSegmentsAndDeletesOnlyWhatEveryOutputDelivered) {
     const int64_t job = spool.job_id(kJob);
     for (int i = 0; i < 12; ++i) {
         const std::string id = "e" + std::to_string(i);
-        spool.commit(job, batch_of({{id.c_str(), i}}), "", false, 0);
+        spool.commit_durably(job, batch_of({{id.c_str(), i}}), "", false, 0);
     }
     const size_t segments_before = list_segments(spool.segment_dir()).size();
     EXPECT_GE(segments_before, 3u);
@@ -133,7 +134,7 @@ TEST(Spool, RecoveryDiscardsRecordsWrittenAfterTheLastCommit) {
     std::string segment_file;
     {
         Spool spool(dir.path().string(), small_segments());
-        spool.commit(spool.job_id(kJob), batch_of({{"a", 1}}), "cp-1", true, 0);
+        spool.commit_durably(spool.job_id(kJob), batch_of({{"a", 1}}), "cp-1", true, 0);
         segment_file = spool.segment_dir() + "/00000000000000000001.seg";
         committed_size = std::filesystem::file_size(segment_file);
     }
@@ -148,15 +149,63 @@ TEST(Spool, RecoveryDiscardsRecordsWrittenAfterTheLastCommit) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("segments/00000000000000000002.seg")));
     EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a"}));
     const int64_t job = spool.job_id(kJob);
-    EXPECT_EQ(spool.commit(job, batch_of({{"ghost", 0}}), "", false, 0).stored, 1u)
+    EXPECT_EQ(spool.commit_durably(job, batch_of({{"ghost", 0}}), "", false, 0).stored, 1u)
         << "the uncommitted id was never recorded as stored";
     EXPECT_EQ(ids_after(spool, 0), (std::vector<std::string>{"a", "ghost"}));
+}
+
+TEST(Spool, CommitsFromManyThreadsShareFsyncsAndAllBecomeDurable) {
+    test::TempDir dir;
+    std::vector<int64_t> jobs;
+    {
+        Spool spool(dir.path().string(), small_segments());
+        for (int j = 0; j < 4; ++j) {
+            JobIdentity job = kJob;
+            job.connector = "c" + std::to_string(j);
+            jobs.push_back(spool.job_id(job));
+        }
+        std::vector<std::thread> threads;
+        for (int j = 0; j < 4; ++j) {
+            threads.emplace_back([&, j] {
+                uint64_t ticket = 0;
+                for (int page = 0; page < 25; ++page) {
+                    const std::string id = "j" + std::to_string(j) + "-" + std::to_string(page);
+                    ticket =
+                        spool.commit(jobs[j], batch_of({{id.c_str(), page}}), std::to_string(page + 1), true, 0).ticket;
+                }
+                std::string error;
+                EXPECT_TRUE(spool.wait_durable(jobs[j], ticket, error)) << error;
+            });
+        }
+        for (auto& thread : threads) thread.join();
+        EXPECT_EQ(spool.head(), 100u);
+    }
+    Spool spool(dir.path().string(), small_segments());
+    EXPECT_EQ(ids_after(spool, 0).size(), 100u);
+    for (const int64_t job : jobs) EXPECT_EQ(spool.checkpoint(job), "25");
+}
+
+TEST(Spool, ADiskFailureVoidsWhatIsNotDurableAndTheJobRetries) {
+    test::TempDir dir;
+    Spool spool(dir.path().string(), small_segments());
+    const int64_t job = spool.job_id(kJob);
+    spool.commit_durably(job, batch_of({{"a", 1}}), "cp-1", true, 0);
+    // The segment folder vanishes (an unmounted disk, an operator's rm): the writer cannot sync.
+    std::filesystem::remove_all(spool.segment_dir());
+    const auto result = spool.commit(job, batch_of({{"b", 2}}), "cp-2", true, 0);
+    std::string error;
+    EXPECT_FALSE(spool.wait_durable(job, result.ticket, error));
+    EXPECT_NE(error.find("spool segment"), std::string::npos) << error;
+    EXPECT_THROW(spool.commit(job, batch_of({{"c", 3}}), "cp-3", true, 0), std::runtime_error)
+        << "the run that lost a commit cannot go on as if it had not";
+    EXPECT_EQ(spool.checkpoint(job), "cp-1") << "the checkpoint never moved past what is stored";
+    EXPECT_EQ(spool.head(), 1u);
 }
 
 TEST(Spool, FilesArePrivateToTheAgent) {
     test::TempDir dir;
     Spool spool(dir.path().string(), small_segments());
-    spool.commit(spool.job_id(kJob), batch_of({{"a", 1}}), "", false, 0);
+    spool.commit_durably(spool.job_id(kJob), batch_of({{"a", 1}}), "", false, 0);
     using std::filesystem::perms;
     const auto private_bits = perms::group_all | perms::others_all;
     EXPECT_EQ(std::filesystem::status(dir.file("spool.db")).permissions() & private_bits, perms::none);
