@@ -26,6 +26,9 @@ void prepare_data_dir(const std::string& data_dir) {
 
 Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(config) {
     prepare_data_dir(config_.agent.data_dir);
+    // The first use of the logger in this process when logging was not configured: here, before the spool's writer
+    // and the workers start, never concurrently in two threads.
+    spdlog::debug("opening the spool in {}", config_.agent.data_dir);
     Spool::Options spool_options;
     spool_options.dedupe_window_ms = config_.agent.dedupe_window_ms;
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
@@ -66,13 +69,16 @@ void Agent::start(bool once) {
     Scheduler::Options options;
     options.workers = config_.agent.workers;
     options.once = once;
+    std::lock_guard lock(lifecycle_mutex_);
     scheduler_ = std::make_unique<Scheduler>(jobs, options, [] { return std::make_unique<HookChain>(); });
+    if (stopping_) return;  // stopped before it started: the scheduler runs nothing and wait() returns at once
     scheduler_->start();
     spdlog::info("agent started: {} collection jobs, {} outputs, up to {} workers", jobs_.size(), outputs_.size(),
                  options.workers);
 }
 
 void Agent::stop() {
+    std::lock_guard lock(lifecycle_mutex_);
     stopping_ = true;
     if (scheduler_) scheduler_->request_stop();
 }

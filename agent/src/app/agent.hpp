@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace vigil {
@@ -40,6 +41,7 @@ private:
 
     Config config_;
     std::atomic<bool> stopping_{false};
+    std::mutex lifecycle_mutex_;  // stop() may come from the signal thread while start() runs
     std::unique_ptr<Spool> spool_;
     std::vector<std::unique_ptr<ConnectorJob>> jobs_;
     std::vector<std::unique_ptr<OutputRunner>> outputs_;

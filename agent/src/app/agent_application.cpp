@@ -35,6 +35,7 @@ int AgentApplication::main(const std::vector<std::string>&) {
         agent->stop();
     });
     const int code = once_ ? agent->run_once() : agent->run();
+    signals.stop_watching();  // a stop() in progress on the watcher thread finishes before the agent goes
     agent.reset();
     spdlog::default_logger()->flush();
     return code;

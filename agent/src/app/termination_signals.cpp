@@ -25,7 +25,9 @@ TerminationSignals::TerminationSignals() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-TerminationSignals::~TerminationSignals() {
+TerminationSignals::~TerminationSignals() { stop_watching(); }
+
+void TerminationSignals::stop_watching() {
     if (watcher_.joinable()) {
         pthread_kill(watcher_.native_handle(), SIGUSR2);
         watcher_.join();

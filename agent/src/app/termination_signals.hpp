@@ -17,6 +17,9 @@ public:
     TerminationSignals& operator=(const TerminationSignals&) = delete;
 
     void watch(std::function<void(int signal)> on_first_signal);
+    // Stops watching and waits until a callback in progress has returned; after it, the callback's targets may be
+    // destroyed. The destructor does the same.
+    void stop_watching();
 
 private:
     std::thread watcher_;
