@@ -25,7 +25,9 @@ TerminationSignals::TerminationSignals() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-TerminationSignals::~TerminationSignals() { stop_watching(); }
+TerminationSignals::~TerminationSignals() {
+    stop_watching();
+}
 
 void TerminationSignals::stop_watching() {
     if (watcher_.joinable()) {

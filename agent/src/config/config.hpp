@@ -47,7 +47,7 @@ struct CredentialConfig {
 struct ConnectorConfig {
     std::string name;  // the plugin's name, the YAML key under `connectors:`
     bool enabled = true;
-    int64_t interval_ms = 5 * 60'000;
+    int64_t interval_ms = 5LL * 60'000;
     PluginSettings settings;
     Position where;
 };

@@ -17,8 +17,10 @@ bool is_guid(const std::string& text) {
 
 namespace {
 
-const std::vector<std::string> kTopKeys{"agent", "credentials", "organizations", "outputs"};
-const std::vector<std::string> kDropInKeys{"credentials", "organizations", "outputs"};
+std::vector<std::string> top_keys(bool is_main) {
+    if (is_main) return {"agent", "credentials", "organizations", "outputs"};
+    return {"credentials", "organizations", "outputs"};  // agent settings belong in the main file
+}
 
 }  // namespace
 
@@ -84,8 +86,7 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
     }
     documents_.push_back(document);
     const Document& stored = documents_.back();
-    const YamlMap top(stored.context, stored.root, is_main ? "the configuration" : "a conf.d file",
-                      is_main ? kTopKeys : kDropInKeys);
+    const YamlMap top(stored.context, stored.root, is_main ? "the configuration" : "a conf.d file", top_keys(is_main));
     if (is_main && top.get("agent").IsDefined()) read_agent(stored, top.get("agent"));
 }
 

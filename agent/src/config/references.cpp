@@ -47,6 +47,7 @@ std::optional<std::string> expand_references(std::string_view text, const std::s
         const std::string_view body = text.substr(start + 2, end - start - 2);
         if (body.starts_with("env:") && body.size() > 4) {
             const std::string name(body.substr(4));
+            // NOLINTNEXTLINE(concurrency-mt-unsafe): configuration is read before any thread starts
             const char* value = std::getenv(name.c_str());
             if (value == nullptr) {
                 error = "environment variable " + name + " is not set (referenced as ${env:" + name +

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 namespace vigil {
 
@@ -77,7 +78,8 @@ public:
 
 private:
     [[noreturn]] void fail(const char* what) const {
-        throw sdk::Error(VIGIL_ERR_IO, std::string(what) + " " + path_ + ": " + std::strerror(errno));
+        // generic_category().message() rather than strerror(): two jsonl outputs fail on two threads.
+        throw sdk::Error(VIGIL_ERR_IO, std::string(what) + " " + path_ + ": " + std::generic_category().message(errno));
     }
     void close_file() {
         if (fd_ >= 0) ::close(fd_);

@@ -58,6 +58,7 @@ private:
     struct Entry {
         int64_t time_ms;
         std::string_view id;
+        // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted comparison
         auto operator<=>(const Entry&) const = default;
     };
     // A decoded batch. entries are views into blob, so a Batch never moves: it lives in a std::list node and goes

@@ -4,7 +4,7 @@
 
 namespace vigil {
 
-Scheduler::Scheduler(std::vector<ScheduledJob*> jobs, Options options, HookChainFactory make_hooks)
+Scheduler::Scheduler(const std::vector<ScheduledJob*>& jobs, Options options, HookChainFactory make_hooks)
     : options_(options), make_hooks_(std::move(make_hooks)), random_(std::random_device{}()) {
     const auto now = Clock::now();
     for (ScheduledJob* job : jobs) {

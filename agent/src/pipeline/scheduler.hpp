@@ -29,11 +29,11 @@ public:
         bool once = false;
         int64_t first_run_jitter_ms = 2000;
         int64_t retry_base_ms = 10'000;
-        int64_t retry_max_ms = 15 * 60'000;
+        int64_t retry_max_ms = 15LL * 60'000;
     };
     using HookChainFactory = std::function<std::unique_ptr<HookChain>()>;
 
-    Scheduler(std::vector<ScheduledJob*> jobs, Options options, HookChainFactory make_hooks);
+    Scheduler(const std::vector<ScheduledJob*>& jobs, Options options, HookChainFactory make_hooks);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
