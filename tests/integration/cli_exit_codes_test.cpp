@@ -51,6 +51,30 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("var")));
 }
 
+TEST(Cli, APluginRefusingItsSettingsIsAConfigurationProblem) {
+    test::TempDir dir;
+    const std::string config =
+        dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3, page_size: 2, overlap: 50"));
+    EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 2);
+    const auto lines = test::read_lines(dir.file("o.err"));
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines[0], config +
+                            ":14:11: connector 'counter' of tenant 11111111-1111-1111-1111-111111111111 refused "
+                            "its settings: overlap (50) must not exceed ten pages (page_size 2)");
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("r")), 2)
+        << "run refuses it the same way";
+    EXPECT_FALSE(std::filesystem::exists(dir.file("var"))) << "nothing was started";
+}
+
+TEST(Cli, AnUnreadableConfigurationFileExitsTwoNamingIt) {
+    test::TempDir dir;
+    EXPECT_EQ(test::run_vigil({"validate", "--config", dir.file("missing.yaml")}, dir.file("o")), 2);
+    EXPECT_EQ(test::read_lines(dir.file("o.err")).at(0),
+              dir.file("missing.yaml") +
+                  ": cannot read the configuration file: check the path and that the agent's "
+                  "user may read it");
+}
+
 TEST(Cli, ValidateAcceptsAGoodConfiguration) {
     test::TempDir dir;
     const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3"));

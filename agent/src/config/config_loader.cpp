@@ -1,6 +1,7 @@
 #include "config/config_loader.hpp"
 
 #include "config/references.hpp"
+#include "plugins/instance_check.hpp"
 #include "plugins/plugin_registry.hpp"
 
 #include <algorithm>
@@ -261,7 +262,12 @@ Config ConfigLoader::finish(const PluginRegistry& registry) {
 Config load_config(const std::string& main_file, PluginRegistry& registry) {
     ConfigLoader loader(main_file);
     registry.scan(loader.agent().plugin_dirs, loader.problems());
-    return loader.finish(registry);
+    Config config = loader.finish(registry);
+    // Only a configuration that passed every schema reaches the plugins themselves.
+    if (std::vector<Problem> refused = check_plugin_instances(config, registry); !refused.empty()) {
+        throw ConfigError(std::move(refused));
+    }
+    return config;
 }
 
 }  // namespace vigil

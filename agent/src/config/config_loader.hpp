@@ -54,7 +54,8 @@ bool is_guid(const std::string& text);
 std::string where_text(const Position& position);
 std::string join_names(const std::vector<std::string>& names);
 
-// The whole load: parse, scan the plugin folders into registry (which should already hold the built-ins), finish.
+// The whole load: parse, scan the plugin folders into registry (which should already hold the built-ins), finish,
+// then let each plugin check its settings by creating an instance (check_plugin_instances).
 Config load_config(const std::string& main_file, PluginRegistry& registry);
 
 }  // namespace vigil

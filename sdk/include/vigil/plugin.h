@@ -212,7 +212,9 @@ typedef struct vigil_plugin_descriptor {
     const vigil_config_key* const* config_keys;
 
     /* Creates an instance from a validated configuration. host and ctx stay valid until destroy() returns.
-     * On failure, writes a one-line reason into error (capacity error_capacity, NUL-terminated) and returns non-OK. */
+     * Refuse here what the schema cannot express: write a one-line reason into error (capacity error_capacity,
+     * NUL-terminated) and return non-OK; `vigil validate` reports it at the plugin's place in the YAML. create()
+     * must not do I/O or start threads: validate creates and destroys instances without running them. */
     vigil_status (*create)(const vigil_host* host, vigil_host_ctx* ctx, const vigil_config* config, void** out_instance,
                            char* error, size_t error_capacity);
     void (*destroy)(void* instance);

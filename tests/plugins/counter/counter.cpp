@@ -36,7 +36,14 @@ public:
           fail_at_(config.get_int("fail_at")),
           crash_at_(config.get_int("crash_at")),
           raw_(config.get_bool("raw")),
-          prefix_(config.get_string("prefix")) {}
+          prefix_(config.get_string("prefix")) {
+        // A check no schema can express: the plugin refuses it when created, and `vigil validate` reports it.
+        if (overlap_ > page_size_ * 10) {
+            throw vigil::sdk::Error(VIGIL_ERR_INVALID_ARGUMENT, "overlap (" + std::to_string(overlap_) +
+                                                                    ") must not exceed ten pages (page_size " +
+                                                                    std::to_string(page_size_) + ")");
+        }
+    }
 
     vigil_status run() {
         const std::string checkpoint = host_.checkpoint();
