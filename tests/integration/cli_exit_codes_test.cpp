@@ -9,20 +9,6 @@
 namespace vigil {
 namespace {
 
-std::string good_config(const std::string& dir, const std::string& counter_settings) {
-    return "agent:\n  data_dir: " + dir + "/var\n  plugin_dirs: [" + test::test_plugin_dir() +
-           "]\n  log: {level: info, file: " + dir +
-           "/vigil.log}\ncredentials:\n"
-           "  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: \"${env:HOME}\"}\n"
-           "organizations:\n  - name: Contoso\n    sources:\n"
-           "      - type: entra_id\n        tenant_id: 11111111-1111-1111-1111-111111111111\n"
-           "        credentials: app\n        connectors:\n          counter: {" +
-           counter_settings +
-           "}\n"
-           "outputs:\n  - {type: jsonl, path: " +
-           dir + "/events.jsonl}\n";
-}
-
 TEST(Cli, BadCommandLineExitsTwoWithUsage) {
     test::TempDir dir;
     EXPECT_EQ(test::run_vigil({"frobnicate"}, dir.file("o")), 2);
@@ -54,7 +40,7 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
 TEST(Cli, APluginRefusingItsSettingsIsAConfigurationProblem) {
     test::TempDir dir;
     const std::string config =
-        dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3, page_size: 2, overlap: 50"));
+        dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 3, page_size: 2, overlap: 50"));
     EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 2);
     const auto lines = test::read_lines(dir.file("o.err"));
     ASSERT_FALSE(lines.empty());
@@ -77,7 +63,7 @@ TEST(Cli, AnUnreadableConfigurationFileExitsTwoNamingIt) {
 
 TEST(Cli, ValidateAcceptsAGoodConfiguration) {
     test::TempDir dir;
-    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3"));
+    const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 3"));
     EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 0)
         << test::read_file(dir.file("o.err"));
     EXPECT_EQ(test::read_file(dir.file("o.out")),
@@ -86,7 +72,7 @@ TEST(Cli, ValidateAcceptsAGoodConfiguration) {
 
 TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
     test::TempDir dir;
-    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 3"));
+    const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 3"));
     EXPECT_EQ(test::run_vigil({"plugins", "list", "--config", config}, dir.file("o")), 0);
     const std::string out = test::read_file(dir.file("o.out"));
     EXPECT_NE(out.find("jsonl               output     1.0.0     1.0   (built-in)"), std::string::npos) << out;
@@ -98,7 +84,7 @@ TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
 
 TEST(Cli, RunOnceCollectsAndExitsZero) {
     test::TempDir dir;
-    const std::string config = dir.write("vigil.yaml", good_config(dir.path().string(), "total: 12"));
+    const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 12", "info"));
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("o")), 0)
         << test::read_file(dir.file("o.err"));
     EXPECT_EQ(test::read_lines(dir.file("events.jsonl")).size(), 12u);
@@ -110,9 +96,9 @@ TEST(Cli, RunOnceCollectsAndExitsZero) {
 TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
     test::TempDir dir;
     // Endless enough: 100 pages of 100 events, 50 ms apart, then a long interval.
-    const std::string config =
-        dir.write("vigil.yaml",
-                  good_config(dir.path().string(), "total: 10000, page_size: 100, page_delay_ms: 50, interval: 1h"));
+    const std::string config = dir.write(
+        "vigil.yaml", test::counter_config(dir.path().string(),
+                                           "total: 10000, page_size: 100, page_delay_ms: 50, interval: 1h", "info"));
     test::ChildProcess child = test::spawn({test::vigil_binary(), "run", "--config", config}, dir.file("o"));
     // The first run starts after a small jitter; stop once events are flowing.
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -12,20 +12,6 @@
 namespace vigil {
 namespace {
 
-std::string config_text(const std::string& dir, const std::string& counter_settings) {
-    return "agent:\n  data_dir: " + dir + "/var\n  plugin_dirs: [" + test::test_plugin_dir() +
-           "]\n  log: {level: warn, file: " + dir +
-           "/vigil.log}\ncredentials:\n"
-           "  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: \"${env:HOME}\"}\n"
-           "organizations:\n  - name: Contoso\n    sources:\n"
-           "      - type: entra_id\n        tenant_id: 11111111-1111-1111-1111-111111111111\n"
-           "        credentials: app\n        connectors:\n          counter: {" +
-           counter_settings +
-           "}\n"
-           "outputs:\n  - {type: jsonl, path: " +
-           dir + "/events.jsonl}\n";
-}
-
 // id -> how many times it appears in the file; also checks every line is whole.
 std::map<std::string, int> count_ids(const std::string& path) {
     std::map<std::string, int> counts;
@@ -51,12 +37,12 @@ TEST(CrashRecovery, CrashBetweenEmitAndCommitLosesAndDuplicatesNothing) {
     const std::string config = dir.file("vigil.yaml");
     const std::string settings = "total: 500, page_size: 40, overlap: 3";
     test::TempDir scratch;
-    dir.write("vigil.yaml", config_text(dir.path().string(), settings + ", crash_at: 217"));
+    dir.write("vigil.yaml", test::counter_config(dir.path().string(), settings + ", crash_at: 217"));
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, scratch.file("crash")), 3)
         << test::read_file(scratch.file("crash.err"));
     const auto before = count_ids(dir.file("events.jsonl"));
     EXPECT_LE(before.size(), 200u) << "nothing past the last committed page (index 200) may be out";
-    dir.write("vigil.yaml", config_text(dir.path().string(), settings));
+    dir.write("vigil.yaml", test::counter_config(dir.path().string(), settings));
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, scratch.file("resume")), 0)
         << test::read_file(scratch.file("resume.err"));
     expect_exactly_once(count_ids(dir.file("events.jsonl")), 500);
@@ -65,9 +51,9 @@ TEST(CrashRecovery, CrashBetweenEmitAndCommitLosesAndDuplicatesNothing) {
 TEST(CrashRecovery, TwentyRandomKillsLoseAndDuplicateNothing) {
     test::TempDir dir;
     test::TempDir scratch;
-    const std::string config = dir.write("vigil.yaml", config_text(dir.path().string(),
-                                                                   "total: 40000, page_size: 50, overlap: 7, "
-                                                                   "page_delay_ms: 2"));
+    const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(),
+                                                                            "total: 40000, page_size: 50, overlap: 7, "
+                                                                            "page_delay_ms: 2"));
     std::mt19937 random(20261127);
     int killed = 0;
     for (int round = 0; round < 20; ++round) {

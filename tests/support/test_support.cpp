@@ -43,6 +43,20 @@ std::vector<std::string> read_lines(const std::string& path) {
     return lines;
 }
 
+std::string counter_config(const std::string& dir, const std::string& counter_settings, const std::string& log_level) {
+    return "agent:\n  data_dir: " + dir + "/var\n  plugin_dirs: [" + test_plugin_dir() +
+           "]\n  log: {level: " + log_level + ", file: " + dir +
+           "/vigil.log}\ncredentials:\n"
+           "  - {name: app, client_id: 00000000-0000-0000-0000-000000000000, client_secret: \"${env:HOME}\"}\n"
+           "organizations:\n  - name: Contoso\n    sources:\n"
+           "      - type: entra_id\n        tenant_id: 11111111-1111-1111-1111-111111111111\n"
+           "        credentials: app\n        connectors:\n          counter: {" +
+           counter_settings +
+           "}\n"
+           "outputs:\n  - {type: jsonl, path: " +
+           dir + "/events.jsonl}\n";
+}
+
 std::string vigil_binary() {
     return VIGIL_TEST_BINARY;
 }

@@ -26,6 +26,11 @@ private:
 std::string read_file(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);
 
+// A configuration with one organization, one tenant running the counter test connector with counter_settings
+// (a YAML flow mapping's inside), and one jsonl output: everything under dir (var/, vigil.log, events.jsonl).
+std::string counter_config(const std::string& dir, const std::string& counter_settings,
+                           const std::string& log_level = "warn");
+
 // Paths baked in by CMake.
 std::string vigil_binary();
 std::string test_plugin_dir();

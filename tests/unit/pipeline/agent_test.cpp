@@ -138,6 +138,36 @@ TEST_F(AgentTest, JsonlFileIsReadableOnlyByOwnerAndGroup) {
     EXPECT_EQ(perms & std::filesystem::perms::group_write, std::filesystem::perms::none);
 }
 
+// One connector job driven directly, outside the agent: its configuration, spool and job.
+class DirectJob {
+public:
+    DirectJob(const test::TempDir& dir, const std::string& counter_settings)
+        : config_(load(dir.write("vigil.yaml", config_text(source(kTenantA, counter_settings))), registry_)),
+          spool_(prepared(config_.agent.data_dir), Spool::Options{}),
+          job_(identity(), *registry_.find("counter"), config_.organizations[0].sources[0].connectors[0],
+               &config_.credentials[0], spool_, stopping_) {}
+
+    static JobIdentity identity() { return JobIdentity{"Contoso", "", kTenantA, "counter"}; }
+    ConnectorJob& job() { return job_; }
+    Spool& spool() { return spool_; }
+
+private:
+    static Config load(const std::string& file, PluginRegistry& registry) {
+        register_builtin_plugins(registry);
+        return load_config(file, registry);
+    }
+    static const std::string& prepared(const std::string& data_dir) {
+        prepare_data_dir(data_dir);
+        return data_dir;
+    }
+
+    PluginRegistry registry_;
+    Config config_;
+    Spool spool_;
+    std::atomic<bool> stopping_{false};
+    ConnectorJob job_;
+};
+
 // Hooks see every event before it is stored; here a C++ hook stands in for the Lua ones.
 class DropOddHook : public Hook {
 public:
@@ -150,16 +180,8 @@ public:
 };
 
 TEST_F(AgentTest, HooksDropAndChangeEventsBeforeTheyAreStored) {
-    const std::string file = dir_.write("vigil.yaml", config_text(source(kTenantA, "total: 6, page_size: 4")));
-    PluginRegistry registry;
-    register_builtin_plugins(registry);
-    const Config config = load_config(file, registry);
-    prepare_data_dir(config.agent.data_dir);
-    Spool spool(config.agent.data_dir, Spool::Options{});
-    std::atomic<bool> stopping{false};
-    const auto& source_config = config.organizations[0].sources[0];
-    ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
-                     source_config.connectors[0], &config.credentials[0], spool, stopping);
+    DirectJob direct(dir_, "total: 6, page_size: 4");
+    ConnectorJob& job = direct.job();
     job.create();
     HookChain hooks;
     hooks.add(std::make_unique<DropOddHook>());
@@ -167,25 +189,18 @@ TEST_F(AgentTest, HooksDropAndChangeEventsBeforeTheyAreStored) {
     EXPECT_EQ(job.totals().emitted, 6u);
     EXPECT_EQ(job.totals().stored, 3u);
     EXPECT_EQ(job.totals().filtered, 3u);
-    SpoolReader reader(spool);
+    SpoolReader reader(direct.spool());
     std::vector<SegmentRecord> events;
     ASSERT_EQ(reader.read(0, 100, events), 3u);
     EXPECT_EQ(events[0].id, "evt-0");
     EXPECT_EQ(events[1].id, "evt-2");
     EXPECT_NE(events[1].json.find(R"("what":"hooked-evt-2")"), std::string::npos);
-    EXPECT_EQ(spool.checkpoint(spool.job_id(JobIdentity{"Contoso", "", kTenantA, "counter"})), "6");
+    EXPECT_EQ(direct.spool().checkpoint(direct.spool().job_id(DirectJob::identity())), "6");
 }
 
 TEST_F(AgentTest, ACredentialSecretReachesThePluginOnlyThroughTheHostTable) {
-    const std::string file = dir_.write("vigil.yaml", config_text(source(kTenantA, "total: 1")));
-    PluginRegistry registry;
-    register_builtin_plugins(registry);
-    const Config config = load_config(file, registry);
-    prepare_data_dir(config.agent.data_dir);
-    Spool spool(config.agent.data_dir, Spool::Options{});
-    std::atomic<bool> stopping{false};
-    ConnectorJob job(JobIdentity{"Contoso", "", kTenantA, "counter"}, *registry.find("counter"),
-                     config.organizations[0].sources[0].connectors[0], &config.credentials[0], spool, stopping);
+    DirectJob direct(dir_, "total: 1");
+    ConnectorJob& job = direct.job();
     char small[4];
     size_t size = 0;
     EXPECT_EQ(job.read_secret("client_secret", small, sizeof(small), &size), VIGIL_ERR_BUFFER_TOO_SMALL);
