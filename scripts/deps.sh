@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config ccache binutils
+  cmake ninja-build g++ pkg-config ccache binutils openssl
   libpoco-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libssl-dev liblua5.4-dev libsimdjson-dev
   libgtest-dev libgmock-dev
 )

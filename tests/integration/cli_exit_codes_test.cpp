@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -117,6 +118,48 @@ TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
     const std::string log = test::read_file(dir.file("vigil.log"));
     EXPECT_NE(log.find("stopping"), std::string::npos);
     EXPECT_NE(log.find("agent stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(Cli, CertGenerateWritesAPrivateKeyAndACertificateWithItsThumbprints) {
+    test::TempDir dir;
+    const std::string out = dir.file("certs");
+    ASSERT_EQ(test::run_vigil({"cert", "generate", "--out", out, "--days", "30"}, dir.file("o")), 0)
+        << test::read_file(dir.file("o.err"));
+    using std::filesystem::perms;
+    EXPECT_EQ(std::filesystem::status(out + "/vigil-app.key").permissions() & (perms::group_all | perms::others_all),
+              perms::none);
+    // The thumbprints printed are the certificate's, as openssl computes them.
+    const std::string printed = test::read_file(dir.file("o.out"));
+    ASSERT_EQ(std::system(("openssl x509 -in " + out + "/vigil-app.crt -noout -fingerprint -sha1 > " +
+                           dir.file("sha1") + " && openssl x509 -inform DER -in " + out +
+                           "/vigil-app.cer -noout -checkend 2500000 > /dev/null && "
+                           "openssl x509 -in " +
+                           out +
+                           "/vigil-app.crt -noout -checkend 2600000 > /dev/null; "
+                           "test $? -eq 1")
+                              .c_str()),
+              0)
+        << "valid for 30 days: still valid in 29 (2.5 M s), no longer in 30.1 (2.6 M s)";
+    std::string sha1 = test::read_file(dir.file("sha1"));  // "sha1 Fingerprint=AB:CD:..."
+    sha1 = sha1.substr(sha1.find('=') + 1);
+    sha1.erase(std::remove(sha1.begin(), sha1.end(), ':'), sha1.end());
+    sha1.erase(std::remove(sha1.begin(), sha1.end(), '\n'), sha1.end());
+    EXPECT_NE(printed.find("SHA-1 thumbprint (shown by the portal): " + sha1), std::string::npos) << printed;
+    // The key and the certificate belong together.
+    EXPECT_EQ(
+        std::system(("test \"$(openssl x509 -in " + out + "/vigil-app.crt -noout -pubkey)\" = \"$(openssl pkey -in " +
+                     out + "/vigil-app.key -pubout)\"")
+                        .c_str()),
+        0);
+    // A second run never overwrites a key.
+    EXPECT_EQ(test::run_vigil({"cert", "generate", "--out", out}, dir.file("again")), 2);
+    EXPECT_NE(test::read_file(dir.file("again.err")).find("vigil-app.key exists already"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "app/cert_command.hpp"
 #include "app/commands.hpp"
 
 #include <iostream>
@@ -12,6 +13,7 @@ std::string usage() {
            "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
            "  vigil validate --config FILE            check the configuration and plugins\n"
            "  vigil plugins  list --config FILE       list the plugins found\n"
+           "  vigil cert     generate --out DIR [--days N]   key and self-signed certificate for the app registration\n"
            "  vigil version\n";
 }
 
@@ -24,6 +26,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     size_t i = 1;
     if (line.command == "plugins") {
         if (i >= args.size() || args[i] != "list") throw std::invalid_argument("'plugins' takes 'list'");
+        line.subcommand = args[i++];
+    } else if (line.command == "cert") {
+        if (i >= args.size() || args[i] != "generate") throw std::invalid_argument("'cert' takes 'generate'");
         line.subcommand = args[i++];
     } else if (line.command != "run" && line.command != "validate" && line.command != "help" &&
                line.command != "version") {
@@ -38,10 +43,26 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             line.config_file = arg.substr(9);
         } else if (arg == "--once" && line.command == "run") {
             line.once = true;
+        } else if (arg == "--out" && line.command == "cert" && i + 1 < args.size()) {
+            line.out_dir = args[++i];
+        } else if (arg == "--days" && line.command == "cert" && i + 1 < args.size()) {
+            const std::string& text = args[++i];
+            size_t used = 0;
+            int days = 0;
+            try {
+                days = std::stoi(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != text.size() || days < 1 || days > 3650) {
+                throw std::invalid_argument("--days takes a whole number of days from 1 to 3650, not '" + text + "'");
+            }
+            line.days = days;
         } else {
             throw std::invalid_argument("unexpected argument '" + arg + "' for '" + line.command + "'");
         }
     }
+    if (line.command == "cert" && line.out_dir.empty()) throw std::invalid_argument("'cert generate' needs --out DIR");
     const bool needs_config = line.command == "run" || line.command == "validate" || line.command == "plugins";
     if (needs_config && line.config_file.empty()) {
         throw std::invalid_argument("'" + line.command + "' needs --config FILE");
@@ -67,6 +88,7 @@ int vigil_main(int argc, char** argv) {
     }
     if (line.command == "validate") return command_validate(line);
     if (line.command == "plugins") return command_plugins_list(line);
+    if (line.command == "cert") return command_cert_generate(line.out_dir, line.days);
     return command_run(line, argc > 0 ? argv[0] : "vigil");
 }
 

@@ -22,6 +22,17 @@ TEST(CommandLine, ParsesValidateAndPluginsList) {
     EXPECT_EQ(line.config_file, "b.yaml");
 }
 
+TEST(CommandLine, ParsesCertGenerate) {
+    const auto line = parse_command_line({"cert", "generate", "--out", "certs", "--days", "90"});
+    EXPECT_EQ(line.command, "cert");
+    EXPECT_EQ(line.out_dir, "certs");
+    EXPECT_EQ(line.days, 90);
+    EXPECT_EQ(parse_command_line({"cert", "generate", "--out", "c"}).days, 365);
+    EXPECT_THROW(parse_command_line({"cert", "generate"}), std::invalid_argument);
+    EXPECT_THROW(parse_command_line({"cert", "generate", "--out", "c", "--days", "0"}), std::invalid_argument);
+    EXPECT_THROW(parse_command_line({"cert", "generate", "--out", "c", "--days", "7x"}), std::invalid_argument);
+}
+
 TEST(CommandLine, RejectsBadCommandLines) {
     EXPECT_THROW(parse_command_line({}), std::invalid_argument);
     EXPECT_THROW(parse_command_line({"collect"}), std::invalid_argument);
