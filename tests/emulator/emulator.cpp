@@ -1,0 +1,145 @@
+#include "emulator.hpp"
+
+#include "crypto/base64url.hpp"
+#include "crypto/certificate.hpp"
+#include "token_endpoint.hpp"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace vigil::emulator {
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+namespace {
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
+// A CA of its own and a loopback server certificate signed by it, written to state_dir.
+std::string make_tls_material(const std::string& state_dir) {
+    std::filesystem::create_directories(state_dir);
+    const crypto::Key ca_key = crypto::generate_rsa_key();
+    crypto::CertificateRequest ca_request;
+    ca_request.common_name = "Vigil Graph emulator CA";
+    ca_request.days = 30;
+    ca_request.is_ca = true;
+    const crypto::Certificate ca = crypto::issue_certificate(ca_request, ca_key.get(), ca_key.get(), nullptr);
+    const crypto::Key server_key = crypto::generate_rsa_key();
+    crypto::CertificateRequest server_request;
+    server_request.common_name = "localhost";
+    server_request.days = 30;
+    server_request.dns_names = {"localhost"};
+    server_request.ip_addresses = {"127.0.0.1"};
+    const crypto::Certificate server =
+        crypto::issue_certificate(server_request, server_key.get(), ca_key.get(), ca.get());
+    write_file(state_dir + "/ca.pem", crypto::certificate_to_pem(ca.get()));
+    write_file(state_dir + "/server.pem", crypto::certificate_to_pem(server.get()));
+    write_file(state_dir + "/server.key", crypto::key_to_pem(server_key.get()));
+    std::filesystem::permissions(state_dir + "/server.key",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return state_dir + "/ca.pem";
+}
+
+class NotFound : public Poco::Net::HTTPRequestHandler {
+public:
+    void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override {
+        response.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
+        response.setContentType("application/json");
+        response.send() << R"({"error":{"code":"Request_ResourceNotFound","message":"Resource not found."}})";
+    }
+};
+
+// Logs every request with the status its handler set, then delegates.
+class Logged : public Poco::Net::HTTPRequestHandler {
+public:
+    Logged(GraphEmulator& emulator, Poco::Net::HTTPRequestHandler* inner) : emulator_(emulator), inner_(inner) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        inner_->handleRequest(request, response);
+        emulator_.log(
+            LoggedRequest{request.getMethod(), request.getURI(), static_cast<int>(response.getStatus()), now_ms()});
+    }
+
+private:
+    GraphEmulator& emulator_;
+    std::unique_ptr<Poco::Net::HTTPRequestHandler> inner_;
+};
+
+class Router : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit Router(GraphEmulator& emulator) : emulator_(emulator) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
+        static const std::regex token_path("^/([^/?]+)/oauth2/v2\\.0/token$");
+        std::smatch match;
+        const std::string path = request.getURI().substr(0, request.getURI().find('?'));
+        if (std::regex_match(path, match, token_path))
+            return new Logged(emulator_, new TokenEndpoint(emulator_, match[1]));
+        return new Logged(emulator_, new NotFound());
+    }
+
+private:
+    GraphEmulator& emulator_;
+};
+
+}  // namespace
+
+GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
+    ca_file_ = make_tls_material(options_.state_dir);
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::SERVER_USE, options_.state_dir + "/server.key",
+                               options_.state_dir + "/server.pem", "", Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", options_.port), 64, context);
+    port_ = socket.address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setKeepAlive(true);
+    params->setMaxThreads(8);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(*this), socket, params);
+    server_->start();
+}
+
+GraphEmulator::~GraphEmulator() {
+    server_->stopAll(true);
+}
+
+std::vector<LoggedRequest> GraphEmulator::requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+}
+
+void GraphEmulator::log(LoggedRequest request) {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(std::move(request));
+}
+
+std::string GraphEmulator::issue_token(const std::string& tenant_id, const std::string& client_id, int64_t lifetime_s) {
+    unsigned char random[24];
+    RAND_bytes(random, sizeof(random));
+    const std::string token = "emulated." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(random), 24));
+    std::lock_guard lock(mutex_);
+    tokens_.emplace_back(token, IssuedToken{tenant_id, client_id, now_ms() + lifetime_s * 1000});
+    return token;
+}
+
+bool GraphEmulator::remember_assertion(const std::string& jwt_id) {
+    std::lock_guard lock(mutex_);
+    return assertion_ids_.insert(jwt_id).second;
+}
+
+}  // namespace vigil::emulator

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "scenario.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace vigil::emulator {
+
+// One request as the emulator saw it, for tests to check what the agent sent (and when).
+struct LoggedRequest {
+    std::string method;
+    std::string path;  // with the query
+    int status = 0;
+    int64_t time_ms = 0;
+};
+
+// A Microsoft Graph and Entra token endpoint test double on loopback HTTPS. It makes its own CA and server
+// certificate in state_dir (ca.pem is what a client must trust), so tests exercise real TLS verification.
+class GraphEmulator {
+public:
+    struct Options {
+        std::string state_dir;
+        Scenario scenario;
+        unsigned short port = 0;  // 0: any free port
+    };
+    explicit GraphEmulator(Options options);
+    ~GraphEmulator();
+    GraphEmulator(const GraphEmulator&) = delete;
+    GraphEmulator& operator=(const GraphEmulator&) = delete;
+
+    unsigned short port() const { return port_; }
+    std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+    const std::string& ca_file() const { return ca_file_; }
+    const Scenario& scenario() const { return options_.scenario; }
+
+    std::vector<LoggedRequest> requests() const;
+    void log(LoggedRequest request);
+
+    // Access tokens the token endpoint issued: (token, tenant id, client id, expiry).
+    struct IssuedToken {
+        std::string tenant_id;
+        std::string client_id;
+        int64_t expires_at_ms = 0;
+    };
+    std::string issue_token(const std::string& tenant_id, const std::string& client_id, int64_t lifetime_s);
+    // False when the assertion id was seen before (a replayed assertion).
+    bool remember_assertion(const std::string& jwt_id);
+
+private:
+    Options options_;
+    std::string ca_file_;
+    unsigned short port_ = 0;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    mutable std::mutex mutex_;
+    std::vector<LoggedRequest> requests_;
+    std::vector<std::pair<std::string, IssuedToken>> tokens_;
+    std::set<std::string> assertion_ids_;
+};
+
+int64_t now_ms();
+
+}  // namespace vigil::emulator

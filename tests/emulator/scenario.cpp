@@ -1,0 +1,61 @@
+#include "scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <stdexcept>
+
+namespace vigil::emulator {
+
+namespace {
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+}  // namespace
+
+const Tenant* Scenario::find_tenant(const std::string& id_or_domain) const {
+    const std::string wanted = lower(id_or_domain);
+    for (const auto& tenant : tenants) {
+        if (lower(tenant.id) == wanted || lower(tenant.domain) == wanted) return &tenant;
+    }
+    return nullptr;
+}
+
+Scenario Scenario::load(const std::string& path) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::Exception& failure) {
+        throw std::runtime_error(path + ": " + failure.what());
+    }
+    const std::string base = std::filesystem::path(path).parent_path().string();
+    Scenario scenario;
+    if (root["token_lifetime"]) scenario.token_lifetime_s = root["token_lifetime"].as<int64_t>();
+    for (const auto& node : root["tenants"]) {
+        Tenant tenant;
+        tenant.id = node["id"].as<std::string>();
+        tenant.domain = node["domain"] ? node["domain"].as<std::string>() : "";
+        tenant.premium = node["premium"] ? node["premium"].as<bool>() : true;
+        for (const auto& app_node : node["applications"]) {
+            Application app;
+            app.client_id = app_node["client_id"].as<std::string>();
+            if (app_node["secret"]) app.secret = app_node["secret"].as<std::string>();
+            if (app_node["secret_expired"]) app.secret_expired = app_node["secret_expired"].as<bool>();
+            if (app_node["certificate"]) {
+                std::filesystem::path certificate = app_node["certificate"].as<std::string>();
+                if (certificate.is_relative()) certificate = std::filesystem::path(base) / certificate;
+                app.certificate_file = certificate.string();
+            }
+            tenant.applications.push_back(std::move(app));
+        }
+        scenario.tenants.push_back(std::move(tenant));
+    }
+    return scenario;
+}
+
+}  // namespace vigil::emulator
