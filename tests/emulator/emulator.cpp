@@ -1,5 +1,6 @@
 #include "emulator.hpp"
 
+#include "audit_endpoint.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/certificate.hpp"
 #include "token_endpoint.hpp"
@@ -91,6 +92,7 @@ public:
         const std::string path = request.getURI().substr(0, request.getURI().find('?'));
         if (std::regex_match(path, match, token_path))
             return new Logged(emulator_, new TokenEndpoint(emulator_, match[1]));
+        if (path == "/v1.0/auditLogs/directoryAudits") return new Logged(emulator_, new DirectoryAudits(emulator_));
         return new Logged(emulator_, new NotFound());
     }
 
@@ -135,6 +137,39 @@ std::string GraphEmulator::issue_token(const std::string& tenant_id, const std::
     std::lock_guard lock(mutex_);
     tokens_.emplace_back(token, IssuedToken{tenant_id, client_id, now_ms() + lifetime_s * 1000});
     return token;
+}
+
+bool GraphEmulator::holder_of_token(const std::string& token, const Tenant*& tenant,
+                                    const Application*& application) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [value, issued] : tokens_) {
+        if (value != token || issued.expires_at_ms <= now_ms()) continue;
+        tenant = options_.scenario.find_tenant(issued.tenant_id);
+        application = nullptr;
+        for (const auto& app : tenant->applications) {
+            if (app.client_id == issued.client_id) application = &app;
+        }
+        return application != nullptr;
+    }
+    return false;
+}
+
+void GraphEmulator::revoke_tokens() {
+    std::lock_guard lock(mutex_);
+    tokens_.clear();
+}
+
+int GraphEmulator::count_request(const std::string& tenant_id) {
+    std::lock_guard lock(mutex_);
+    return ++request_counts_[tenant_id];
+}
+
+std::vector<std::string> GraphEmulator::audit_ids(const std::string& tenant_id) const {
+    std::vector<std::string> ids;
+    if (const Tenant* tenant = options_.scenario.find_tenant(tenant_id)) {
+        for (int n = 0; n < tenant->audit_records; ++n) ids.push_back(audit_id(*tenant, n));
+    }
+    return ids;
 }
 
 bool GraphEmulator::remember_assertion(const std::string& jwt_id) {

@@ -3,6 +3,7 @@
 #include "scenario.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -52,6 +53,15 @@ public:
         int64_t expires_at_ms = 0;
     };
     std::string issue_token(const std::string& tenant_id, const std::string& client_id, int64_t lifetime_s);
+    // The tenant and application a bearer token was issued to; false when unknown, expired or revoked.
+    bool holder_of_token(const std::string& token, const Tenant*& tenant, const Application*& application) const;
+    // Every token issued so far stops working (a revocation, or tokens that expire early): the next Graph request
+    // gets 401 InvalidAuthenticationToken.
+    void revoke_tokens();
+    // Counts a Graph request for the tenant and returns its number (1, 2, ...), for every-Nth faults.
+    int count_request(const std::string& tenant_id);
+    // The ids of every record the tenant has, in order: the ground truth tests compare with.
+    std::vector<std::string> audit_ids(const std::string& tenant_id) const;
     // False when the assertion id was seen before (a replayed assertion).
     bool remember_assertion(const std::string& jwt_id);
 
@@ -64,6 +74,7 @@ private:
     std::vector<LoggedRequest> requests_;
     std::vector<std::pair<std::string, IssuedToken>> tokens_;
     std::set<std::string> assertion_ids_;
+    std::map<std::string, int> request_counts_;
 };
 
 int64_t now_ms();

@@ -51,7 +51,17 @@ Scenario Scenario::load(const std::string& path) {
                 if (certificate.is_relative()) certificate = std::filesystem::path(base) / certificate;
                 app.certificate_file = certificate.string();
             }
+            if (app_node["permissions"]) {
+                app.all_permissions = false;
+                app.permissions = app_node["permissions"].as<std::vector<std::string>>();
+            }
             tenant.applications.push_back(std::move(app));
+        }
+        if (node["audit_records"]) tenant.audit_records = node["audit_records"].as<int>();
+        if (const YAML::Node faults = node["faults"]) {
+            if (faults["throttle_every"]) tenant.faults.throttle_every = faults["throttle_every"].as<int>();
+            if (faults["retry_after"]) tenant.faults.retry_after = faults["retry_after"].as<std::string>();
+            if (faults["unavailable_every"]) tenant.faults.unavailable_every = faults["unavailable_every"].as<int>();
         }
         scenario.tenants.push_back(std::move(tenant));
     }

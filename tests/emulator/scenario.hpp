@@ -8,10 +8,32 @@ namespace vigil::emulator {
 
 // An application registered in an emulated tenant, with the credential it accepts.
 struct Application {
+    Application() = default;
+    Application(std::string id, std::string secret_value, bool expired, std::string certificate)
+        : client_id(std::move(id)), secret(std::move(secret_value)), secret_expired(expired),
+          certificate_file(std::move(certificate)) {}
+
     std::string client_id;
     std::string secret;            // empty: no secret
     bool secret_expired = false;   // the secret exists but has expired (AADSTS7000222)
     std::string certificate_file;  // PEM of the uploaded certificate; empty: none
+    bool all_permissions = true;   // false: only those in `permissions` were granted (and consented)
+    std::vector<std::string> permissions;
+
+    bool has_permission(const std::string& permission) const {
+        if (all_permissions) return true;
+        for (const auto& granted : permissions) {
+            if (granted == permission) return true;
+        }
+        return false;
+    }
+};
+
+// Faults a tenant's Graph requests meet, counted per tenant: every Nth request (0: never).
+struct Faults {
+    int throttle_every = 0;         // 429 with Retry-After
+    std::string retry_after = "1";  // seconds, may be a decimal ("0.25"), as Graph sends it
+    int unavailable_every = 0;      // 503 without Retry-After
 };
 
 struct Tenant {
@@ -19,6 +41,8 @@ struct Tenant {
     std::string domain;
     bool premium = true;  // Entra ID P1/P2: sign-in logs need it
     std::vector<Application> applications;
+    int audit_records = 0;  // directoryAudits generated for the tenant
+    Faults faults;
 };
 
 // What the emulator pretends exists. Read from YAML:
@@ -30,6 +54,8 @@ struct Tenant {
 //       applications:
 //         - {client_id: ..., secret: s3cret}
 //         - {client_id: ..., certificate: app.crt}
+//       audit_records: 2500
+//       faults: {throttle_every: 3, retry_after: "0.5", unavailable_every: 0}
 struct Scenario {
     int64_t token_lifetime_s = 3599;
     std::vector<Tenant> tenants;

@@ -7,8 +7,8 @@ namespace vigil::graph {
 std::string Endpoints::scope() const {
     // The real clouds' resources are their canonical Graph hosts; an override (the emulator, a proxy) keeps the
     // global resource unless it is one of them, since Entra only issues tokens for real resources.
-    for (const char* resource : {"https://graph.microsoft.us", "https://dod-graph.microsoft.us",
-                                 "https://microsoftgraph.chinacloudapi.cn"}) {
+    for (const char* resource :
+         {"https://graph.microsoft.us", "https://dod-graph.microsoft.us", "https://microsoftgraph.chinacloudapi.cn"}) {
         if (graph == resource) return graph + "/.default";
     }
     return "https://graph.microsoft.com/.default";

@@ -80,7 +80,7 @@ HttpsClient::HttpsClient(HttpsOptions options) : options_(std::move(options)) {
 HttpsClient::~HttpsClient() = default;
 
 Poco::Net::HTTPSClientSession& HttpsClient::session_for(const std::string& scheme, const std::string& host,
-                                                       unsigned short port) {
+                                                        unsigned short port) {
     if (scheme != "https") throw TlsError("refusing " + scheme + "://" + host + ": Vigil only talks HTTPS to Graph");
     const std::string key = host + ":" + std::to_string(port);
     auto& session = sessions_[key];

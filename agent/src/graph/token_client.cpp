@@ -56,7 +56,8 @@ std::string advice_for(int aadsts_code, const ClientCredential& credential, cons
             return who + " has neither a client secret nor a certificate";
         case 7000112:
             return "the application of " + who + " is disabled in tenant " + tenant;
-        default: return {};
+        default:
+            return {};
     }
 }
 

@@ -13,7 +13,7 @@ namespace vigil::graph {
 // The application's credential, as the token endpoint needs it. The secret and key never leave this struct except
 // in the token request body.
 struct ClientCredential {
-    std::string name;       // the credential's name in the configuration, for messages
+    std::string name;  // the credential's name in the configuration, for messages
     std::string client_id;
     std::string client_secret;
     std::string certificate_file;
@@ -30,7 +30,9 @@ struct AccessToken {
 class TokenError : public std::runtime_error {
 public:
     TokenError(const std::string& message, int aadsts_code, std::string oauth_error, bool retryable)
-        : std::runtime_error(message), aadsts_code_(aadsts_code), oauth_error_(std::move(oauth_error)),
+        : std::runtime_error(message),
+          aadsts_code_(aadsts_code),
+          oauth_error_(std::move(oauth_error)),
           retryable_(retryable) {}
     int aadsts_code() const { return aadsts_code_; }
     const std::string& oauth_error() const { return oauth_error_; }

@@ -31,12 +31,13 @@ protected:
         cert_file_ = dir_->write("app.crt", crypto::certificate_to_pem(certificate.get()));
         key_file_ = dir_->write("app.key", crypto::key_to_pem(key.get()));
         emulator::Scenario scenario;
-        scenario.tenants.push_back(emulator::Tenant{kTenant,
-                                                    "contoso.onmicrosoft.com",
-                                                    true,
-                                                    {{kSecretApp, "right-secret", false, ""},
-                                                     {kCertApp, "", false, cert_file_},
-                                                     {kExpiredApp, "old-secret", true, ""}}});
+        emulator::Tenant tenant;
+        tenant.id = kTenant;
+        tenant.domain = "contoso.onmicrosoft.com";
+        tenant.applications = {{kSecretApp, "right-secret", false, ""},
+                               {kCertApp, "", false, cert_file_},
+                               {kExpiredApp, "old-secret", true, ""}};
+        scenario.tenants.push_back(tenant);
         emulator_ = new emulator::GraphEmulator(emulator::GraphEmulator::Options{dir_->file("emulator"), scenario, 0});
     }
     static void TearDownTestSuite() {

@@ -1,0 +1,188 @@
+#include "graph/graph_client.hpp"
+
+#include "graph/page_links.hpp"
+
+#include <Poco/JSON/Parser.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <thread>
+
+namespace vigil::graph {
+
+namespace {
+
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Graph's error body: {"error":{"code":"...","message":"..."}}. Empty strings when it is something else.
+std::pair<std::string, std::string> graph_error_of(const std::string& body) {
+    try {
+        const auto root = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        const auto error = root->getObject("error");
+        if (!error) return {};
+        return {error->optValue<std::string>("code", ""), error->optValue<std::string>("message", "")};
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+std::string path_of(const std::string& url) {
+    const size_t scheme = url.find("://");
+    const size_t path = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+    if (path == std::string::npos) return "/";
+    return url.substr(path, url.find('?', path) - path);
+}
+
+bool retryable_status(int status) {
+    return status == 500 || status == 502 || status == 503 || status == 504 || status == 509;
+}
+
+}  // namespace
+
+std::string permission_for(const std::string& path) {
+    if (path.find("/auditLogs/") != std::string::npos) return "AuditLog.Read.All";
+    if (path.find("/reports/authenticationMethods") != std::string::npos) return "AuditLog.Read.All";
+    if (path.find("/applications") != std::string::npos || path.find("/servicePrincipals") != std::string::npos) {
+        return "Application.Read.All";
+    }
+    return "Directory.Read.All";
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {
+    if (value.empty()) return std::nullopt;
+    try {
+        size_t used = 0;
+        const double seconds = std::stod(value, &used);
+        if (used != value.size() || !std::isfinite(seconds) || seconds < 0 || seconds > 3600) return std::nullopt;
+        return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(seconds * 1000)));
+    } catch (const std::exception&) {
+        return std::nullopt;  // an HTTP date: rare from Graph; backoff applies instead
+    }
+}
+
+GraphClient::GraphClient(GraphSource source, TokenCache& tokens, RequestLimiter& limiter, RetryPolicy retry,
+                         const std::atomic<bool>& cancelled)
+    : source_(std::move(source)),
+      tokens_(tokens),
+      limiter_(limiter),
+      retry_(retry),
+      cancelled_(cancelled),
+      http_(HttpsOptions{source_.ca_file}),
+      limiter_key_(source_.tenant_id + '\n' + source_.credential.client_id) {}
+
+std::string GraphClient::who() const {
+    return "tenant " + source_.tenant_id + " of organization '" + source_.organization + "' (credential '" +
+           source_.credential.name + "')";
+}
+
+std::string GraphClient::token(bool force_refresh) {
+    const std::string key = TokenCache::key_of(source_.credential.name, source_.tenant_id, source_.endpoints.login);
+    return tokens_.get(
+        key, [&] { return request_token(http_, source_.endpoints, source_.tenant_id, source_.credential, wall_ms()); },
+        wall_ms(), force_refresh);
+}
+
+void GraphClient::fail_for(const HttpResponse& response, const std::string& url) {
+    const auto [code, message] = graph_error_of(response.body);
+    const std::string request = "GET " + path_of(url) + " for " + who();
+    if (response.status == 403 && code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
+        throw GraphError(GraphError::Kind::licence,
+                         request +
+                             " needs an Entra ID P1 or P2 licence in the tenant; Graph also answers this way "
+                             "intermittently, so Vigil tries again at the next run");
+    }
+    if (response.status == 403) {
+        throw GraphError(GraphError::Kind::permission,
+                         request + " was denied (" + (code.empty() ? "403" : code) +
+                             "): grant the application permission " + permission_for(url) +
+                             " in the app registration's API permissions, then grant admin consent");
+    }
+    if (response.status == 404) throw GraphError(GraphError::Kind::not_found, request + " found nothing: " + message);
+    throw GraphError(GraphError::Kind::bad_request, request + " failed with HTTP " + std::to_string(response.status) +
+                                                        (code.empty() ? "" : " " + code) +
+                                                        (message.empty() ? "" : ": " + message));
+}
+
+HttpResponse GraphClient::get_with_retries(const std::string& url) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    bool refreshed = false;
+    std::string last_problem;
+    for (int attempt = 1; attempt <= retry_.max_attempts;) {
+        if (!limiter_.acquire(limiter_key_, cancelled_)) throw GraphError(GraphError::Kind::cancelled, "stopping");
+        std::chrono::milliseconds wait{0};
+        try {
+            const HttpResponse response =
+                http_.get(url, {{"Authorization", "Bearer " + token(false)}, {"x-ms-throttle-priority", "Low"}});
+            if (response.status == 200) return response;
+            if (response.status == 401 && !refreshed &&
+                graph_error_of(response.body).first == "InvalidAuthenticationToken") {
+                // Expired or revoked mid-run: one fresh token, the same page again; not an attempt.
+                refreshed = true;
+                token(true);
+                continue;
+            }
+            if (response.status == 429) {
+                wait = parse_retry_after(response.header("retry-after")).value_or(std::chrono::milliseconds(0));
+                last_problem = "throttled (429)";
+            } else if (retryable_status(response.status)) {
+                wait = parse_retry_after(response.header("retry-after")).value_or(std::chrono::milliseconds(0));
+                last_problem = "HTTP " + std::to_string(response.status);
+            } else if (response.status == 401) {
+                throw GraphError(GraphError::Kind::auth, "GET " + path_of(url) + " for " + who() +
+                                                             " was refused even with a fresh token (401)");
+            } else {
+                fail_for(response, url);
+            }
+        } catch (const TlsError& failure) {
+            throw GraphError(GraphError::Kind::tls, failure.what());
+        } catch (const TransportError& failure) {
+            last_problem = failure.what();
+        } catch (const TokenError& failure) {
+            if (!failure.retryable())
+                throw GraphError(GraphError::Kind::auth, std::string(failure.what()) + " (" + who() + ")");
+            last_problem = failure.what();
+        }
+        if (wait.count() == 0) {
+            // Exponential backoff with full jitter: retries from many jobs do not arrive together.
+            const auto ceiling = std::min(retry_.max_backoff, std::chrono::milliseconds(retry_.base_backoff.count()
+                                                                                        << std::min(attempt - 1, 16)));
+            wait = std::chrono::milliseconds(
+                std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
+        }
+        limiter_.defer(limiter_key_, wait);  // the whole tenant+application waits, not only this job
+        spdlog::debug("GET {} for {}: {}; retrying in {} ms", path_of(url), who(), last_problem, wait.count());
+        ++attempt;
+    }
+    throw GraphError(GraphError::Kind::unavailable, "GET " + path_of(url) + " for " + who() + " failed " +
+                                                        std::to_string(retry_.max_attempts) +
+                                                        " times; last: " + last_problem +
+                                                        "; Vigil tries again at the "
+                                                        "next run");
+}
+
+void GraphClient::get_pages(const std::string& path_or_url, const std::function<bool(std::string_view)>& on_page) {
+    std::string url = path_or_url.rfind("https://", 0) == 0 ? path_or_url : source_.endpoints.graph + path_or_url;
+    while (!url.empty()) {
+        if (cancelled_.load()) throw GraphError(GraphError::Kind::cancelled, "stopping");
+        const HttpResponse response = get_with_retries(url);
+        const auto links = read_page_links(response.body);
+        if (!links) {
+            throw GraphError(GraphError::Kind::bad_request,
+                             "GET " + path_of(url) + " for " + who() + " returned a page that is not a JSON object");
+        }
+        if (!on_page(response.body)) return;
+        // nextLink is opaque: followed as given, never rebuilt; it must stay on the Graph host we trust.
+        if (!links->next_link.empty() && links->next_link.rfind(source_.endpoints.graph + "/", 0) != 0) {
+            throw GraphError(GraphError::Kind::bad_request,
+                             "a nextLink points away from " + source_.endpoints.graph + ": " + links->next_link);
+        }
+        url = links->next_link;
+    }
+}
+
+}  // namespace vigil::graph
