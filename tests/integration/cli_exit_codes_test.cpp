@@ -27,7 +27,7 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
     ASSERT_EQ(lines.size(), 4u) << test::read_file(dir.file("o.err"));
     EXPECT_EQ(lines[0], config +
                             ":3:3: unknown key 'bogus' in agent (expected one of: data_dir, plugin_dirs, log, "
-                            "status, hooks, workers, dedupe_window)");
+                            "status, hooks, workers, dedupe_window, graph)");
     EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
     EXPECT_EQ(lines[2], config +
                             ":5:12: unknown output type 'nope' (known: jsonl): install its plugin in a plugin "
@@ -68,7 +68,7 @@ TEST(Cli, ValidateAcceptsAGoodConfiguration) {
     EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 0)
         << test::read_file(dir.file("o.err"));
     EXPECT_EQ(test::read_file(dir.file("o.out")),
-              config + ": valid: 1 organization(s), 1 source(s), 1 collection job(s), 1 output(s), 2 plugin(s)\n");
+              config + ": valid: 1 organization(s), 1 source(s), 1 collection job(s), 1 output(s), 3 plugin(s)\n");
 }
 
 TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
@@ -76,8 +76,8 @@ TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
     const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 3"));
     EXPECT_EQ(test::run_vigil({"plugins", "list", "--config", config}, dir.file("o")), 0);
     const std::string out = test::read_file(dir.file("o.out"));
-    EXPECT_NE(out.find("jsonl               output     1.0.0     1.0   (built-in)"), std::string::npos) << out;
-    EXPECT_NE(out.find("counter             connector  1.0.0     1.0   " + test::test_plugin_dir() + "/counter.so"),
+    EXPECT_NE(out.find("jsonl               output     1.0.0     1.1   (built-in)"), std::string::npos) << out;
+    EXPECT_NE(out.find("counter             connector  1.0.0     1.1   " + test::test_plugin_dir() + "/counter.so"),
               std::string::npos)
         << out;
     EXPECT_NE(out.find("    total (int, default 100): events in all"), std::string::npos) << out;

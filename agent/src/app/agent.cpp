@@ -1,5 +1,6 @@
 #include "app/agent.hpp"
 
+#include "graph/graph_client.hpp"
 #include "plugins/plugin_registry.hpp"
 
 #include <spdlog/spdlog.h>
@@ -24,6 +25,25 @@ void prepare_data_dir(const std::string& data_dir) {
     }
 }
 
+std::shared_ptr<const graph::GraphSource> Agent::graph_source(const OrganizationConfig& organization,
+                                                              const SourceConfig& source) const {
+    const CredentialConfig* credential = config_.find_credential(source.credential);
+    if (credential == nullptr) return nullptr;
+    auto graph = std::make_shared<graph::GraphSource>();
+    graph->organization = organization.name;
+    graph->tenant_id = source.tenant_id;
+    graph->credential.name = credential->name;
+    graph->credential.client_id = credential->client_id;
+    graph->credential.client_secret = credential->client_secret.value_or("");
+    graph->credential.certificate_file = credential->certificate_file;
+    graph->credential.private_key_file = credential->private_key_file;
+    graph->credential.algorithm = credential->assertion_algorithm == "rs256" ? crypto::AssertionAlgorithm::rs256
+                                                                             : crypto::AssertionAlgorithm::ps256;
+    graph->endpoints = graph::endpoints_for(source.cloud, source.login_endpoint, source.graph_endpoint);
+    graph->ca_file = source.ca_file;
+    return graph;
+}
+
 Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(config) {
     prepare_data_dir(config_.agent.data_dir);
     // The first use of the logger in this process when logging was not configured: here, before the spool's writer
@@ -32,15 +52,21 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     Spool::Options spool_options;
     spool_options.dedupe_window_ms = config_.agent.dedupe_window_ms;
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
+    tokens_ = std::make_unique<graph::TokenCache>();
+    limiter_ = std::make_unique<graph::RequestLimiter>(config_.agent.graph_requests,
+                                                       std::chrono::milliseconds(config_.agent.graph_window_ms));
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;
+            const GraphAccess graph{graph_source(organization, source), tokens_.get(), limiter_.get(),
+                                    config_.agent.graph_max_attempts};
             for (const auto& connector : source.connectors) {
                 if (!connector.enabled) continue;
                 const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);
                 JobIdentity identity{organization.name, source.source_group, source.tenant_id, connector.name};
-                auto job = std::make_unique<ConnectorJob>(
-                    identity, *plugin, connector, config_.find_credential(source.credential), *spool_, stopping_);
+                auto job = std::make_unique<ConnectorJob>(identity, *plugin, connector,
+                                                          config_.find_credential(source.credential), *spool_,
+                                                          stopping_, graph);
                 job->create();
                 jobs_.push_back(std::move(job));
             }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "graph/request_limiter.hpp"
+#include "graph/token_cache.hpp"
 #include "pipeline/connector_job.hpp"
 #include "pipeline/output_runner.hpp"
 #include "pipeline/scheduler.hpp"
@@ -37,6 +39,8 @@ public:
 
 private:
     void start(bool once);
+    std::shared_ptr<const graph::GraphSource> graph_source(const OrganizationConfig& organization,
+                                                           const SourceConfig& source) const;
     void stop_outputs(std::chrono::steady_clock::time_point deadline);
 
     Config config_;
@@ -46,6 +50,8 @@ private:
     std::vector<std::unique_ptr<ConnectorJob>> jobs_;
     std::vector<std::unique_ptr<OutputRunner>> outputs_;
     std::unique_ptr<Scheduler> scheduler_;
+    std::unique_ptr<graph::TokenCache> tokens_;
+    std::unique_ptr<graph::RequestLimiter> limiter_;
 };
 
 // Creates data_dir (0700) if needed; throws std::runtime_error naming the folder and what to do.

@@ -27,6 +27,11 @@ struct AgentConfig {
     LogConfig log;
     std::string status_listen;
     std::vector<HookConfig> hooks;
+    // Graph's documented limit on the reporting APIs is 5 requests per 10 s per application per tenant; staying under
+    // it makes 429s the exception.
+    int graph_requests = 5;
+    int64_t graph_window_ms = 10'000;
+    int graph_max_attempts = 6;
     int workers = 4;  // collection threads, shared by every source
     // How far behind a job's newest event its stored ids are remembered. It must exceed every connector's overlap
     // plus Graph's worst latency (hours); 3 days leaves room without keeping a month of ids for a large tenant.
@@ -41,6 +46,7 @@ struct CredentialConfig {
     std::optional<std::string> client_secret;
     std::string certificate_file;
     std::string private_key_file;
+    std::string assertion_algorithm = "ps256";  // ps256 (x5t#S256) | rs256 (x5t)
     Position where;
 };
 

@@ -94,7 +94,7 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
 void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
     const ReadContext& context = document.context;
     const YamlMap map(context, node, "agent",
-                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window"});
+                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "graph"});
     AgentConfig& agent = config_.agent;
     agent.where = context.at(node);
     agent.data_dir = map.path_or("data_dir", "");
@@ -108,6 +108,15 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
         context.error(map.get("dedupe_window"),
                       "'dedupe_window' in agent must be at least 1h: it must cover every "
                       "connector's overlap and Graph's latency");
+    }
+    if (const YAML::Node graph = map.get("graph"); graph.IsDefined()) {
+        const YamlMap graph_map(context, graph, "agent.graph", {"requests", "window", "max_attempts"});
+        agent.graph_requests = static_cast<int>(graph_map.int_or("requests", agent.graph_requests));
+        agent.graph_window_ms = graph_map.duration_or("window", agent.graph_window_ms);
+        agent.graph_max_attempts = static_cast<int>(graph_map.int_or("max_attempts", agent.graph_max_attempts));
+        if (agent.graph_requests < 1 || agent.graph_window_ms < 1000 || agent.graph_max_attempts < 1) {
+            context.error(graph, "agent.graph needs requests >= 1, window >= 1s and max_attempts >= 1");
+        }
     }
     if (const YAML::Node log = map.get("log"); log.IsDefined()) {
         const YamlMap log_map(context, log, "agent.log", {"level", "file"});
@@ -171,9 +180,10 @@ void ConfigLoader::read_credentials(const Document& document, const YAML::Node& 
         }
         if (certificate.IsDefined()) {
             const YamlMap cert_map(context, certificate, "certificate of credential '" + credential.name + "'",
-                                   {"cert", "key"});
+                                   {"cert", "key", "algorithm"});
             credential.certificate_file = context.resolve_path(cert_map.string("cert", true).value_or(""));
             credential.private_key_file = context.resolve_path(cert_map.string("key", true).value_or(""));
+            credential.assertion_algorithm = cert_map.choice_or("algorithm", {"ps256", "rs256"}, "ps256");
         }
         if (secret.IsDefined() == certificate.IsDefined()) {
             context.error(item, "credential '" + credential.name +

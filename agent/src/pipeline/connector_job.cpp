@@ -1,5 +1,6 @@
 #include "pipeline/connector_job.hpp"
 
+#include "graph/graph_client.hpp"
 #include "hooks/hook_chain.hpp"
 #include "pipeline/spool.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -35,7 +36,8 @@ constexpr size_t kErrorCapacity = 512;
 }  // namespace
 
 ConnectorJob::ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
-                           const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping)
+                           const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping,
+                           GraphAccess graph)
     : identity_(std::move(identity)),
       label_(identity_.label()),
       plugin_(plugin),
@@ -43,7 +45,8 @@ ConnectorJob::ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const
       credential_(credential ? *credential : CredentialConfig{}),
       spool_(spool),
       stopping_(stopping),
-      interval_ms_(connector.interval_ms) {}
+      interval_ms_(connector.interval_ms),
+      graph_access_(std::move(graph)) {}
 
 ConnectorJob::~ConnectorJob() {
     if (instance_ != nullptr) plugin_.descriptor->destroy(instance_);
@@ -177,6 +180,46 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
     if (update_checkpoint) checkpoint_.assign(checkpoint_view);
     batch_.clear();
     return VIGIL_OK;
+}
+
+vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
+                                     size_t error_capacity) {
+    const auto fail = [&](vigil_status status, const std::string& message) {
+        if (error != nullptr && error_capacity > 0) std::snprintf(error, error_capacity, "%s", message.c_str());
+        return status;
+    };
+    if (hooks_ == nullptr) return fail(VIGIL_ERR_INVALID_ARGUMENT, "graph_get is for use during run()");
+    if (!graph_access_.source) return fail(VIGIL_ERR_UNAVAILABLE, "this source has no Graph access configured");
+    if (!graph_) {
+        graph_ = std::make_unique<graph::GraphClient>(
+            *graph_access_.source, *graph_access_.tokens, *graph_access_.limiter,
+            graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
+                               std::chrono::milliseconds(60'000)},
+            stopping_);
+    }
+    try {
+        graph_->get_pages(path_or_url, [&](std::string_view page) {
+            return on_page(user_data, vigil_str{page.data(), page.size()}) != 0;
+        });
+        return VIGIL_OK;
+    } catch (const graph::GraphError& failure) {
+        using Kind = graph::GraphError::Kind;
+        switch (failure.kind()) {
+            case Kind::cancelled:
+                return fail(VIGIL_ERR_CANCELLED, failure.what());
+            case Kind::auth:
+            case Kind::permission:
+            case Kind::tls:
+            case Kind::bad_request:
+            case Kind::not_found:
+                return fail(VIGIL_ERR_DENIED, failure.what());
+            default:
+                return fail(VIGIL_ERR_UNAVAILABLE, failure.what());
+        }
+    } catch (const std::exception& failure) {
+        // A credential file that cannot be read, say: the message names it.
+        return fail(VIGIL_ERR_DENIED, failure.what());
+    }
 }
 
 vigil_status ConnectorJob::checkpoint(vigil_str* out) {

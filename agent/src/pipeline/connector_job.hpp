@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace vigil {
@@ -14,13 +15,30 @@ namespace vigil {
 class Spool;
 struct PluginInfo;
 
+namespace graph {
+class GraphClient;
+class TokenCache;
+class RequestLimiter;
+struct GraphSource;
+struct RetryPolicy;
+}  // namespace graph
+
+// What a job needs to reach Graph: its source, and the process-wide token cache and limiter.
+struct GraphAccess {
+    std::shared_ptr<const graph::GraphSource> source;
+    graph::TokenCache* tokens = nullptr;
+    graph::RequestLimiter* limiter = nullptr;
+    int max_attempts = 6;
+};
+
 // One connector plugin instance collecting for one source, and the host services it calls: emitted events wait
 // in the job's batch until the plugin commits them with a checkpoint; commit runs the hooks and stores both in one
 // spool transaction.
 class ConnectorJob final : public ScheduledJob, public vigil_host_ctx {
 public:
     ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
-                 const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping);
+                 const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping,
+                 GraphAccess graph = {});
     ~ConnectorJob() override;
     ConnectorJob(const ConnectorJob&) = delete;
     ConnectorJob& operator=(const ConnectorJob&) = delete;
@@ -45,6 +63,8 @@ public:
     vigil_status emit(const vigil_event* event) override;
     vigil_status commit(vigil_str checkpoint) override;
     vigil_status checkpoint(vigil_str* out) override;
+    vigil_status graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
+                           size_t error_capacity) override;
 
 private:
     JobIdentity identity_;
@@ -57,6 +77,8 @@ private:
     int64_t interval_ms_;
     int64_t job_id_ = 0;
     void* instance_ = nullptr;
+    GraphAccess graph_access_;
+    std::unique_ptr<graph::GraphClient> graph_;  // made on first use: jobs that never call Graph hold no connection
 
     // Per run; touched only by the worker running this job.
     HookChain* hooks_ = nullptr;

@@ -16,6 +16,8 @@ struct vigil_host_ctx {
     virtual vigil_status commit(vigil_str checkpoint);
     virtual vigil_status checkpoint(vigil_str* out);
     virtual vigil_status set_resume_token(vigil_str token);
+    virtual vigil_status graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
+                                   size_t error_capacity);
 };
 
 namespace vigil {

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <exception>
 #include <variant>
 
@@ -22,6 +23,10 @@ vigil_status vigil_host_ctx::checkpoint(vigil_str* out) {
     return VIGIL_ERR_INVALID_ARGUMENT;
 }
 vigil_status vigil_host_ctx::set_resume_token(vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::graph_get(const char*, vigil_graph_page_fn, void*, char* error, size_t capacity) {
+    if (error != nullptr && capacity > 0) std::snprintf(error, capacity, "Graph access is for connectors");
     return VIGIL_ERR_INVALID_ARGUMENT;
 }
 
@@ -81,6 +86,12 @@ vigil_status host_set_resume_token(vigil_host_ctx* ctx, vigil_str token) {
     return guarded("set_resume_token", [&] { return ctx->set_resume_token(token); });
 }
 
+vigil_status host_graph_get(vigil_host_ctx* ctx, const char* path_or_url, vigil_graph_page_fn on_page, void* user_data,
+                            char* error, size_t error_capacity) {
+    if (path_or_url == nullptr || on_page == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("graph_get", [&] { return ctx->graph_get(path_or_url, on_page, user_data, error, error_capacity); });
+}
+
 const PluginSettings::Value* lookup(const vigil_config* config, const char* key) {
     if (config == nullptr || key == nullptr) return nullptr;
     const PluginSettings::Value* value = config->settings.find(key);
@@ -119,10 +130,10 @@ const char* config_list_item(const vigil_config* config, const char* key, size_t
 }
 
 const vigil_host kHostTable{
-    sizeof(vigil_host), VIGIL_ABI_MAJOR,   VIGIL_ABI_MINOR,  host_log,
-    host_now_ms,        host_is_cancelled, host_read_secret, host_emit,
-    host_commit,        host_checkpoint,   config_bool,      config_int,
-    config_string,      config_list_size,  config_list_item, host_set_resume_token,
+    sizeof(vigil_host),    VIGIL_ABI_MAJOR,  VIGIL_ABI_MINOR, host_log,         host_now_ms,
+    host_is_cancelled,     host_read_secret, host_emit,       host_commit,      host_checkpoint,
+    config_bool,           config_int,       config_string,   config_list_size, config_list_item,
+    host_set_resume_token, host_graph_get,
 };
 
 }  // namespace

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 0
+#define VIGIL_ABI_MINOR 1
 
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
 
@@ -51,7 +51,8 @@ typedef enum vigil_status {
     VIGIL_ERR_CANCELLED = 4,        /* the host is stopping; return promptly */
     VIGIL_ERR_IO = 5,               /* storage or network failure; the host retries later with backoff */
     VIGIL_ERR_UNAVAILABLE = 6,      /* a remote service failed or throttled; retry later */
-    VIGIL_ERR_INTERNAL = 7          /* a bug or an unexpected exception inside the plugin */
+    VIGIL_ERR_INTERNAL = 7,         /* a bug or an unexpected exception inside the plugin */
+    VIGIL_ERR_DENIED = 8            /* (1.1) refused for good: bad credentials, a missing permission; say what to fix */
 } vigil_status;
 
 typedef enum vigil_plugin_kind {
@@ -132,6 +133,10 @@ typedef struct vigil_record {
     vigil_str json; /* the event record as one JSON object (contract section 4), no trailing newline */
 } vigil_record;
 
+/* (1.1) Receives one page of a Graph response, as received (JSON). page_json: host-owned, valid during the call.
+ * Return non-zero to get the next page, zero to stop paging. */
+typedef int (*vigil_graph_page_fn)(void* user_data, vigil_str page_json);
+
 /* ---------------------------------------------------------------------------------------------------------------
  * Host services. One table for the whole host; every function takes the context the host handed to create().
  * --------------------------------------------------------------------------------------------------------------- */
@@ -193,6 +198,19 @@ typedef struct vigil_host {
      * after write() returns VIGIL_OK (or open() returns), and hands it back to open() after a restart or a failed
      * write(). token: borrowed. */
     vigil_status (*set_resume_token)(vigil_host_ctx* ctx, vigil_str token);
+
+    /* ---- ABI 1.1. A plugin built against 1.1 checks host->struct_size before calling what follows. ---- */
+
+    /* Connector only. GETs Microsoft Graph as the source's application: path_or_url is a path on the source's Graph
+     * host ("/v1.0/auditLogs/directoryAudits?$filter=...") or an absolute URL on that host (a stored deltaLink).
+     * The host authenticates (and refreshes tokens), keeps the tenant+application under Graph's request limits,
+     * honours Retry-After, retries transient failures with backoff, and follows @odata.nextLink, handing each page
+     * to on_page as it arrives. path_or_url and user_data: borrowed. Returns VIGIL_OK when every page was handed
+     * over (or on_page stopped), VIGIL_ERR_CANCELLED when the host is stopping, VIGIL_ERR_DENIED for what a person
+     * must fix (credentials, permissions), VIGIL_ERR_UNAVAILABLE when retries were spent or a licence is missing
+     * (try again at the next run); error receives one line naming the tenant and what to do. */
+    vigil_status (*graph_get)(vigil_host_ctx* ctx, const char* path_or_url, vigil_graph_page_fn on_page,
+                              void* user_data, char* error, size_t error_capacity);
 } vigil_host;
 
 /* ---------------------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace vigil::sdk {
@@ -136,6 +137,40 @@ public:
         return true;
     }
     vigil_status set_resume_token(std::string_view token) const { return host_->set_resume_token(ctx_, to_str(token)); }
+
+    // (ABI 1.1) Pages of a Graph GET, handed to on_page(std::string_view page) -> bool (false stops paging).
+    // On failure, error holds the host's one-line reason.
+    template <class OnPage>
+    vigil_status graph_get(const std::string& path_or_url, OnPage&& on_page, std::string& error) const {
+        if (host_->struct_size < offsetof(vigil_host, graph_get) + sizeof(host_->graph_get)) {
+            error = "this Vigil agent is older than plugin ABI 1.1 and offers no Graph access";
+            return VIGIL_ERR_UNAVAILABLE;
+        }
+        struct Call {
+            std::remove_reference_t<OnPage>* callback;
+            bool failed = false;
+            std::string failure;
+        } call{&on_page};
+        const vigil_graph_page_fn trampoline = [](void* user_data, vigil_str page) -> int {
+            auto* self = static_cast<Call*>(user_data);
+            try {  // an exception must not cross into the host
+                return (*self->callback)(to_view(page)) ? 1 : 0;
+            } catch (const std::exception& failure) {
+                self->failed = true;
+                self->failure = failure.what();
+                return 0;
+            }
+        };
+        char buffer[512] = {};
+        const vigil_status status =
+            host_->graph_get(ctx_, path_or_url.c_str(), trampoline, &call, buffer, sizeof(buffer));
+        if (call.failed) {
+            error = call.failure;
+            return VIGIL_ERR_INTERNAL;
+        }
+        error = buffer;
+        return status;
+    }
 
 private:
     const vigil_host* host_;

@@ -39,7 +39,7 @@ TEST(PluginRegistry, RefusesAnAbiMismatchNamingBothVersions) {
         FAIL() << "loaded a plugin of another ABI";
     } catch (const std::runtime_error& failure) {
         EXPECT_STREQ(failure.what(),
-                     "ABI mismatch: the plugin was built for Vigil plugin ABI 2.0, this agent speaks ABI 1.0: rebuild "
+                     "ABI mismatch: the plugin was built for Vigil plugin ABI 2.0, this agent speaks ABI 1.1: rebuild "
                      "the plugin against this agent's SDK");
     }
     EXPECT_TRUE(registry.all().empty());
