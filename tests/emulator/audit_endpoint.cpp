@@ -7,7 +7,9 @@
 
 #include <Poco/DeflatingStream.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <cstdio>
@@ -74,6 +76,13 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         send_graph_error(response, 429, "TooManyRequests", "Please retry again later.");
         return;
     }
+    if (tenant->faults.reset_every > 0 && count % tenant->faults.reset_every == 0) {
+        // SO_LINGER 0 then close: the client sees a reset, not a clean end of stream.
+        Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+        socket.setLinger(true, 0);
+        socket.close();
+        return;
+    }
     if (tenant->faults.unavailable_every > 0 && count % tenant->faults.unavailable_every == 0) {
         send_graph_error(response, 503, "ServiceUnavailable", "The service is temporarily unavailable.");
         return;
@@ -102,6 +111,9 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         append_audit(body, *tenant, n);
     }
     body += "]}";
+    if (tenant->faults.malformed_every > 0 && count % tenant->faults.malformed_every == 0) {
+        body.resize(body.size() / 2);  // a page cut short mid-record
+    }
     response.setContentType("application/json; odata.metadata=minimal");
     if (request.get("Accept-Encoding", "").find("gzip") != std::string::npos) {
         response.set("Content-Encoding", "gzip");

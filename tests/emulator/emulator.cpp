@@ -73,9 +73,10 @@ class Logged : public Poco::Net::HTTPRequestHandler {
 public:
     Logged(GraphEmulator& emulator, Poco::Net::HTTPRequestHandler* inner) : emulator_(emulator), inner_(inner) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        const int64_t arrived_ms = now_ms();  // when the client sent it, not when the handler was done
         inner_->handleRequest(request, response);
         emulator_.log(
-            LoggedRequest{request.getMethod(), request.getURI(), static_cast<int>(response.getStatus()), now_ms()});
+            LoggedRequest{request.getMethod(), request.getURI(), static_cast<int>(response.getStatus()), arrived_ms});
     }
 
 private:

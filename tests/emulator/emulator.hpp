@@ -21,7 +21,7 @@ struct LoggedRequest {
     std::string method;
     std::string path;  // with the query
     int status = 0;
-    int64_t time_ms = 0;
+    int64_t time_ms = 0;  // arrival
 };
 
 // A Microsoft Graph and Entra token endpoint test double on loopback HTTPS. It makes its own CA and server

@@ -62,6 +62,8 @@ Scenario Scenario::load(const std::string& path) {
             if (faults["throttle_every"]) tenant.faults.throttle_every = faults["throttle_every"].as<int>();
             if (faults["retry_after"]) tenant.faults.retry_after = faults["retry_after"].as<std::string>();
             if (faults["unavailable_every"]) tenant.faults.unavailable_every = faults["unavailable_every"].as<int>();
+            if (faults["malformed_every"]) tenant.faults.malformed_every = faults["malformed_every"].as<int>();
+            if (faults["reset_every"]) tenant.faults.reset_every = faults["reset_every"].as<int>();
         }
         scenario.tenants.push_back(std::move(tenant));
     }

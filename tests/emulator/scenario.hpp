@@ -10,7 +10,9 @@ namespace vigil::emulator {
 struct Application {
     Application() = default;
     Application(std::string id, std::string secret_value, bool expired, std::string certificate)
-        : client_id(std::move(id)), secret(std::move(secret_value)), secret_expired(expired),
+        : client_id(std::move(id)),
+          secret(std::move(secret_value)),
+          secret_expired(expired),
           certificate_file(std::move(certificate)) {}
 
     std::string client_id;
@@ -34,6 +36,8 @@ struct Faults {
     int throttle_every = 0;         // 429 with Retry-After
     std::string retry_after = "1";  // seconds, may be a decimal ("0.25"), as Graph sends it
     int unavailable_every = 0;      // 503 without Retry-After
+    int malformed_every = 0;        // 200 with a page cut short (not valid JSON)
+    int reset_every = 0;            // the connection is reset before any response
 };
 
 struct Tenant {

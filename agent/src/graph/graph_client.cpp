@@ -87,28 +87,31 @@ std::string GraphClient::token(bool force_refresh) {
         wall_ms(), force_refresh);
 }
 
-void GraphClient::fail_for(const HttpResponse& response, const std::string& url) {
-    const auto [code, message] = graph_error_of(response.body);
-    const std::string request = "GET " + path_of(url) + " for " + who();
-    if (response.status == 403 && code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
-        throw GraphError(GraphError::Kind::licence,
-                         request +
-                             " needs an Entra ID P1 or P2 licence in the tenant; Graph also answers this way "
-                             "intermittently, so Vigil tries again at the next run");
+GraphError graph_error_for(int status, const std::string& body, const std::string& request, const std::string& url) {
+    const auto [code, message] = graph_error_of(body);
+    if (status == 403 && code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
+        return GraphError(GraphError::Kind::licence,
+                          request +
+                              " needs an Entra ID P1 or P2 licence in the tenant; Graph also answers this way "
+                              "intermittently, so Vigil tries again at the next run");
     }
-    if (response.status == 403) {
-        throw GraphError(GraphError::Kind::permission,
-                         request + " was denied (" + (code.empty() ? "403" : code) +
-                             "): grant the application permission " + permission_for(url) +
-                             " in the app registration's API permissions, then grant admin consent");
+    if (status == 403) {
+        return GraphError(GraphError::Kind::permission,
+                          request + " was denied (" + (code.empty() ? "403" : code) +
+                              "): grant the application permission " + permission_for(url) +
+                              " in the app registration's API permissions, then grant admin consent");
     }
-    if (response.status == 404) throw GraphError(GraphError::Kind::not_found, request + " found nothing: " + message);
-    throw GraphError(GraphError::Kind::bad_request, request + " failed with HTTP " + std::to_string(response.status) +
-                                                        (code.empty() ? "" : " " + code) +
-                                                        (message.empty() ? "" : ": " + message));
+    if (status == 404) return GraphError(GraphError::Kind::not_found, request + " found nothing: " + message);
+    return GraphError(GraphError::Kind::bad_request, request + " failed with HTTP " + std::to_string(status) +
+                                                         (code.empty() ? "" : " " + code) +
+                                                         (message.empty() ? "" : ": " + message));
 }
 
-HttpResponse GraphClient::get_with_retries(const std::string& url) {
+void GraphClient::fail_for(const HttpResponse& response, const std::string& url) {
+    throw graph_error_for(response.status, response.body, "GET " + path_of(url) + " for " + who(), url);
+}
+
+GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     bool refreshed = false;
     std::string last_problem;
@@ -118,15 +121,18 @@ HttpResponse GraphClient::get_with_retries(const std::string& url) {
         try {
             const HttpResponse response =
                 http_.get(url, {{"Authorization", "Bearer " + token(false)}, {"x-ms-throttle-priority", "Low"}});
-            if (response.status == 200) return response;
-            if (response.status == 401 && !refreshed &&
-                graph_error_of(response.body).first == "InvalidAuthenticationToken") {
+            if (response.status == 200) {
+                if (auto links = read_page_links(response.body)) return Page{response, std::move(*links)};
+                // Cut short or garbled on the way: worth another attempt, like a 5xx.
+                last_problem =
+                    "a page that is not well-formed JSON (" + std::to_string(response.body.size()) + " bytes)";
+            } else if (response.status == 401 && !refreshed &&
+                       graph_error_of(response.body).first == "InvalidAuthenticationToken") {
                 // Expired or revoked mid-run: one fresh token, the same page again; not an attempt.
                 refreshed = true;
                 token(true);
                 continue;
-            }
-            if (response.status == 429) {
+            } else if (response.status == 429) {
                 wait = parse_retry_after(response.header("retry-after")).value_or(std::chrono::milliseconds(0));
                 last_problem = "throttled (429)";
             } else if (retryable_status(response.status)) {
@@ -169,19 +175,15 @@ void GraphClient::get_pages(const std::string& path_or_url, const std::function<
     std::string url = path_or_url.rfind("https://", 0) == 0 ? path_or_url : source_.endpoints.graph + path_or_url;
     while (!url.empty()) {
         if (cancelled_.load()) throw GraphError(GraphError::Kind::cancelled, "stopping");
-        const HttpResponse response = get_with_retries(url);
-        const auto links = read_page_links(response.body);
-        if (!links) {
-            throw GraphError(GraphError::Kind::bad_request,
-                             "GET " + path_of(url) + " for " + who() + " returned a page that is not a JSON object");
-        }
-        if (!on_page(response.body)) return;
+        const Page page = get_with_retries(url);
+        if (!on_page(page.response.body)) return;
         // nextLink is opaque: followed as given, never rebuilt; it must stay on the Graph host we trust.
-        if (!links->next_link.empty() && links->next_link.rfind(source_.endpoints.graph + "/", 0) != 0) {
+        const std::string& next = page.links.next_link;
+        if (!next.empty() && next.rfind(source_.endpoints.graph + "/", 0) != 0) {
             throw GraphError(GraphError::Kind::bad_request,
-                             "a nextLink points away from " + source_.endpoints.graph + ": " + links->next_link);
+                             "a nextLink points away from " + source_.endpoints.graph + ": " + next);
         }
-        url = links->next_link;
+        url = next;
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "graph/clouds.hpp"
 #include "graph/https_client.hpp"
+#include "graph/page_links.hpp"
 #include "graph/request_limiter.hpp"
 #include "graph/token_cache.hpp"
 #include "graph/token_client.hpp"
@@ -54,7 +55,12 @@ public:
     void get_pages(const std::string& path_or_url, const std::function<bool(std::string_view page)>& on_page);
 
 private:
-    HttpResponse get_with_retries(const std::string& url);
+    struct Page {
+        HttpResponse response;
+        PageLinks links;
+    };
+    // A 200 whose body is one well-formed JSON object; malformed pages are retried like transient failures.
+    Page get_with_retries(const std::string& url);
     std::string token(bool force_refresh);
     [[noreturn]] void fail_for(const HttpResponse& response, const std::string& url);
     std::string who() const;
@@ -67,6 +73,9 @@ private:
     HttpsClient http_;
     std::string limiter_key_;
 };
+
+// The GraphError for a non-retryable Graph answer; request names it ("GET /v1.0/... for tenant ...").
+GraphError graph_error_for(int status, const std::string& body, const std::string& request, const std::string& url);
 
 // The application permission a Graph path needs, for 403 advice.
 std::string permission_for(const std::string& path);

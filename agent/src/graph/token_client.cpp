@@ -65,35 +65,47 @@ AccessToken request_token(HttpsClient& client, const Endpoints& endpoints, const
                           const ClientCredential& credential, int64_t now_ms) {
     const std::string url = endpoints.token_url(tenant);
     const HttpResponse response = client.post_form(url, form_body(endpoints, tenant, credential, now_ms));
+    if (response.status == 200) {
+        try {
+            const auto json = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            if (json->has("access_token")) {
+                // expires_in is a number from the v2.0 endpoint; the v1 endpoint sends a string.
+                const int64_t expires_in_s = json->get("expires_in").convert<int64_t>();
+                return AccessToken{json->getValue<std::string>("access_token"), now_ms + expires_in_s * 1000};
+            }
+        } catch (const std::exception&) {
+            // falls through to the error below
+        }
+    }
+    throw token_error_from(response.status, response.body, credential, tenant, url);
+}
+
+TokenError token_error_from(int status, const std::string& body, const ClientCredential& credential,
+                            const std::string& tenant, const std::string& url) {
     Poco::JSON::Object::Ptr json;
     try {
-        json = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+        json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
     } catch (const std::exception&) {
-        throw TokenError("the token endpoint " + url + " answered HTTP " + std::to_string(response.status) +
-                             " with a body that is not JSON",
-                         0, {}, response.status >= 500);
-    }
-    if (response.status == 200 && json->has("access_token")) {
-        // expires_in is a number from the v2.0 endpoint; the v1 endpoint sends a string.
-        const int64_t expires_in_s = json->get("expires_in").convert<int64_t>();
-        return AccessToken{json->getValue<std::string>("access_token"), now_ms + expires_in_s * 1000};
+        return TokenError(
+            "the token endpoint " + url + " answered HTTP " + std::to_string(status) + " with a body that is not JSON",
+            0, {}, status >= 500);
     }
     const std::string oauth_error = json->optValue<std::string>("error", "unknown_error");
     int code = 0;
     if (const auto codes = json->getArray("error_codes"); codes && codes->size() > 0) code = codes->getElement<int>(0);
     std::string message = advice_for(code, credential, tenant);
     if (message.empty()) {
-        // No advice of ours: Microsoft's own first line (never the rest: it carries trace ids, not secrets, but is
-        // long). error_description is for people; decisions use error and error_codes.
+        // No advice of ours: Microsoft's own first line. error_description is for people; decisions use error and
+        // error_codes.
         std::string description = json->optValue<std::string>("error_description", "");
         description = description.substr(0, description.find_first_of("\r\n"));
         message = "the token endpoint refused " + credential.name + " for tenant " + tenant + ": " + oauth_error +
                   (description.empty() ? "" : " (" + description + ")");
     }
     if (code != 0) message = "AADSTS" + std::to_string(code) + ": " + message;
-    const bool retryable = response.status >= 500 || oauth_error == "temporarily_unavailable" || code == 90055 ||
-                           code == 90024 || code == 90006;
-    throw TokenError(message, code, oauth_error, retryable);
+    const bool retryable =
+        status >= 500 || oauth_error == "temporarily_unavailable" || code == 90055 || code == 90024 || code == 90006;
+    return TokenError(message, code, oauth_error, retryable);
 }
 
 }  // namespace vigil::graph

@@ -49,6 +49,10 @@ private:
 AccessToken request_token(HttpsClient& client, const Endpoints& endpoints, const std::string& tenant,
                           const ClientCredential& credential, int64_t now_ms);
 
+// The TokenError for a refusal from the token endpoint (status and body as received).
+TokenError token_error_from(int status, const std::string& body, const ClientCredential& credential,
+                            const std::string& tenant, const std::string& url);
+
 // A person's sentence for an AADSTS code, naming what to fix; empty for codes without specific advice.
 std::string advice_for(int aadsts_code, const ClientCredential& credential, const std::string& tenant);
 
