@@ -32,7 +32,7 @@ protected:
             emulator::GraphEmulator::Options{dir_.file("emulator"), scenario, 0});
         setenv("VIGIL_TEST_FABRIKAM_SECRET", "s3cret", 1);
     }
-    std::string config(const std::string& client_id) const {
+    std::string config(const std::string& client_id) const {  // one source, the graph_probe connector
         const std::string d = dir_.path().string();
         return "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::test_plugin_dir() +
                "]\n  log: {level: info, file: " + d +
@@ -82,6 +82,76 @@ TEST_F(GraphEndToEnd, AMissingPermissionFailsTheRunWithAdviceAndNoSecret) {
               std::string::npos)
         << log;
     EXPECT_EQ(log.find("s3cret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+class Doctor : public GraphEndToEnd {
+protected:
+    std::string three_sources() const {
+        const std::string d = dir_.path().string();
+        const auto source = [&](const std::string& organization, const std::string& credential) {
+            return "  - name: " + organization +
+                   "\n    sources:\n      - type: entra_id\n        tenant_id: " + kTenant +
+                   "\n        credentials: " + credential + "\n        endpoints: {login: " + emulator_->base_url() +
+                   ", graph: " + emulator_->base_url() + "}\n        tls: {ca_file: " + emulator_->ca_file() +
+                   "}\n        connectors:\n          graph_probe: {path: /v1.0/auditLogs/directoryAudits}\n";
+        };
+        return "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::test_plugin_dir() +
+               "]\n  graph: {requests: 50, window: 1s}\ncredentials:\n"
+               "  - {name: good, client_id: " +
+               kApp +
+               ", client_secret: \"${env:VIGIL_TEST_FABRIKAM_SECRET}\"}\n"
+               "  - {name: unconsented, client_id: " +
+               kUnconsented +
+               ", client_secret: \"${env:VIGIL_TEST_FABRIKAM_SECRET}\"}\n"
+               "  - {name: mistyped, client_id: " +
+               kApp +
+               ", client_secret: \"${env:VIGIL_TEST_WRONG_SECRET}\"}\n"
+               "organizations:\n" +
+               source("Healthy", "good") + source("Unconsented", "unconsented") + source("Mistyped", "mistyped");
+    }
+};
+
+TEST_F(Doctor, ReportsEachSourcesTokenAndProbesWithWhatToDo) {
+    setenv("VIGIL_TEST_WRONG_SECRET", "not-the-secret", 1);
+    const std::string file = dir_.write("vigil.yaml", three_sources());
+    EXPECT_EQ(test::run_vigil({"doctor", "--config", file}, dir_.file("doctor")), 1) << "two sources cannot work";
+    const auto lines = test::read_lines(dir_.file("doctor.out"));
+    const std::string out = test::read_file(dir_.file("doctor.out"));
+    ASSERT_EQ(lines.size(), 6u) << out;
+    EXPECT_EQ(lines[0].rfind("SOURCE", 0), 0u);
+    const std::string healthy = "Healthy / " + kTenant;
+    EXPECT_EQ(lines[1].rfind(healthy, 0), 0u);
+    EXPECT_NE(lines[1].find("token (good)"), std::string::npos);
+    EXPECT_EQ(lines[1].substr(lines[1].size() - 2), "ok");
+    EXPECT_NE(lines[2].find("graph_probe: GET /v1.0/auditLogs/directoryAudits"), std::string::npos);
+    EXPECT_EQ(lines[2].substr(lines[2].size() - 2), "ok");
+    EXPECT_NE(lines[4].find("FAILED: GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
+                            " of organization 'Unconsented' (credential 'unconsented') was denied "
+                            "(Authorization_RequestDenied): grant the application permission AuditLog.Read.All"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(lines[5].find("token (mistyped)"), std::string::npos) << out;
+    EXPECT_NE(lines[5].find("FAILED: AADSTS7000215: the client secret of credential 'mistyped'"), std::string::npos)
+        << out;
+    EXPECT_EQ(out.find("not-the-secret"), std::string::npos);
+    EXPECT_EQ(out.find("s3cret"), std::string::npos);
+}
+
+TEST_F(Doctor, OneOrganizationAtATime) {
+    setenv("VIGIL_TEST_WRONG_SECRET", "not-the-secret", 1);
+    const std::string file = dir_.write("vigil.yaml", three_sources());
+    EXPECT_EQ(test::run_vigil({"doctor", "--config", file, "--org", "healthy"}, dir_.file("one")), 0)
+        << test::read_file(dir_.file("one.out"));
+    EXPECT_EQ(test::read_lines(dir_.file("one.out")).size(), 3u);
+    EXPECT_EQ(test::run_vigil({"doctor", "--config", file, "--org", "Nobody"}, dir_.file("none")), 2);
+    EXPECT_EQ(test::read_file(dir_.file("none.err")),
+              "vigil: no organization named 'Nobody' (known: Healthy, Unconsented, Mistyped)\n");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "app/agent.hpp"
 
+#include "app/graph_sources.hpp"
 #include "graph/graph_client.hpp"
 #include "plugins/plugin_registry.hpp"
 
@@ -25,25 +26,6 @@ void prepare_data_dir(const std::string& data_dir) {
     }
 }
 
-std::shared_ptr<const graph::GraphSource> Agent::graph_source(const OrganizationConfig& organization,
-                                                              const SourceConfig& source) const {
-    const CredentialConfig* credential = config_.find_credential(source.credential);
-    if (credential == nullptr) return nullptr;
-    auto graph = std::make_shared<graph::GraphSource>();
-    graph->organization = organization.name;
-    graph->tenant_id = source.tenant_id;
-    graph->credential.name = credential->name;
-    graph->credential.client_id = credential->client_id;
-    graph->credential.client_secret = credential->client_secret.value_or("");
-    graph->credential.certificate_file = credential->certificate_file;
-    graph->credential.private_key_file = credential->private_key_file;
-    graph->credential.algorithm = credential->assertion_algorithm == "rs256" ? crypto::AssertionAlgorithm::rs256
-                                                                             : crypto::AssertionAlgorithm::ps256;
-    graph->endpoints = graph::endpoints_for(source.cloud, source.login_endpoint, source.graph_endpoint);
-    graph->ca_file = source.ca_file;
-    return graph;
-}
-
 Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(config) {
     prepare_data_dir(config_.agent.data_dir);
     // The first use of the logger in this process when logging was not configured: here, before the spool's writer
@@ -58,7 +40,7 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;
-            const GraphAccess graph{graph_source(organization, source), tokens_.get(), limiter_.get(),
+            const GraphAccess graph{graph_source_for(config_, organization, source), tokens_.get(), limiter_.get(),
                                     config_.agent.graph_max_attempts};
             for (const auto& connector : source.connectors) {
                 if (!connector.enabled) continue;

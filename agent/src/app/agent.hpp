@@ -39,8 +39,7 @@ public:
 
 private:
     void start(bool once);
-    std::shared_ptr<const graph::GraphSource> graph_source(const OrganizationConfig& organization,
-                                                           const SourceConfig& source) const;
+
     void stop_outputs(std::chrono::steady_clock::time_point deadline);
 
     Config config_;

@@ -2,6 +2,8 @@
 
 #include "app/cert_command.hpp"
 #include "app/commands.hpp"
+#include "app/doctor_command.hpp"
+#include "logging/logging.hpp"
 
 #include <iostream>
 #include <stdexcept>
@@ -12,6 +14,7 @@ std::string usage() {
     return "usage:\n"
            "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
            "  vigil validate --config FILE            check the configuration and plugins\n"
+           "  vigil doctor   --config FILE [--org NAME]   per source: token and each connector's Graph access\n"
            "  vigil plugins  list --config FILE       list the plugins found\n"
            "  vigil cert     generate --out DIR [--days N]   key and self-signed certificate for the app registration\n"
            "  vigil version\n";
@@ -30,8 +33,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     } else if (line.command == "cert") {
         if (i >= args.size() || args[i] != "generate") throw std::invalid_argument("'cert' takes 'generate'");
         line.subcommand = args[i++];
-    } else if (line.command != "run" && line.command != "validate" && line.command != "help" &&
-               line.command != "version") {
+    } else if (line.command != "run" && line.command != "validate" && line.command != "doctor" &&
+               line.command != "help" && line.command != "version") {
         throw std::invalid_argument("unknown command '" + line.command + "'");
     }
     for (; i < args.size(); ++i) {
@@ -41,6 +44,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             line.config_file = args[++i];
         } else if (arg.rfind("--config=", 0) == 0) {
             line.config_file = arg.substr(9);
+        } else if (arg == "--org" && line.command == "doctor" && i + 1 < args.size()) {
+            line.organization = args[++i];
         } else if (arg == "--once" && line.command == "run") {
             line.once = true;
         } else if (arg == "--out" && line.command == "cert" && i + 1 < args.size()) {
@@ -63,7 +68,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         }
     }
     if (line.command == "cert" && line.out_dir.empty()) throw std::invalid_argument("'cert generate' needs --out DIR");
-    const bool needs_config = line.command == "run" || line.command == "validate" || line.command == "plugins";
+    const bool needs_config =
+        line.command == "run" || line.command == "validate" || line.command == "doctor" || line.command == "plugins";
     if (needs_config && line.config_file.empty()) {
         throw std::invalid_argument("'" + line.command + "' needs --config FILE");
     }
@@ -71,6 +77,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
 }
 
 int vigil_main(int argc, char** argv) {
+    // Until `run` configures logging, log lines go to stderr: stdout carries command output (tables, reports).
+    configure_logging(LogConfig{"warn", ""});
     CommandLine line;
     try {
         line = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
@@ -88,6 +96,7 @@ int vigil_main(int argc, char** argv) {
     }
     if (line.command == "validate") return command_validate(line);
     if (line.command == "plugins") return command_plugins_list(line);
+    if (line.command == "doctor") return command_doctor(line);
     if (line.command == "cert") return command_cert_generate(line.out_dir, line.days);
     return command_run(line, argc > 0 ? argv[0] : "vigil");
 }

@@ -7,12 +7,13 @@ namespace vigil {
 
 // The parsed command line (contract section 2).
 struct CommandLine {
-    std::string command;     // run | validate | plugins | cert | help | version
+    std::string command;     // run | validate | doctor | plugins | cert | help | version
     std::string subcommand;  // plugins: list; cert: generate
     std::string config_file;
     bool once = false;
-    std::string out_dir;  // cert generate
-    int days = 365;       // cert generate
+    std::string organization;  // doctor --org
+    std::string out_dir;       // cert generate
+    int days = 365;            // cert generate
 };
 
 // Parses argv[1..]; throws std::invalid_argument with a one-line message on a bad command line (exit code 2).

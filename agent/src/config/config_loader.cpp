@@ -256,12 +256,13 @@ Config ConfigLoader::finish(const PluginRegistry& registry) {
         const YAML::Node outputs = document.root["outputs"];
         if (outputs.IsDefined()) read_outputs(document, outputs, registry);
     }
-    if (!outputs_listed_ && registry.find("jsonl", VIGIL_KIND_OUTPUT) != nullptr) {
-        // No outputs configured: the default is a JSONL file in the data folder.
+    if (const PluginInfo* jsonl = registry.find("jsonl", VIGIL_KIND_OUTPUT); !outputs_listed_ && jsonl != nullptr) {
+        // No outputs configured: the default is a JSONL file in the data folder, with the plugin's defaults.
         OutputConfig output;
         output.type = output.name = "jsonl";
         output.where = Position{config_.main_file, 0, 0};
         output.settings.set("path", (std::filesystem::path(config_.agent.data_dir) / "events.jsonl").string());
+        apply_defaults(jsonl->schema, output.settings);
         config_.outputs.push_back(std::move(output));
     }
     check_references();

@@ -89,7 +89,7 @@ void PluginRegistry::add_builtin(const vigil_plugin_descriptor* descriptor) {
     if (const std::string error = check_descriptor(descriptor); !error.empty()) {
         throw std::logic_error("built-in plugin: " + error);
     }
-    add(PluginInfo{descriptor, "(built-in)", schema_of(*descriptor), nullptr});
+    add(PluginInfo{descriptor, "(built-in)", schema_of(*descriptor), nullptr, {}});
 }
 
 void PluginRegistry::load_file(const std::string& path) {
@@ -108,7 +108,7 @@ void PluginRegistry::load_file(const std::string& path) {
     const auto entry = reinterpret_cast<vigil_plugin_entry_fn>(library->getSymbol(VIGIL_PLUGIN_ENTRY_SYMBOL));
     const vigil_plugin_descriptor* descriptor = entry();
     if (const std::string error = check_descriptor(descriptor); !error.empty()) throw std::runtime_error(error);
-    add(PluginInfo{descriptor, path, schema_of(*descriptor), std::move(library)});
+    add(PluginInfo{descriptor, path, schema_of(*descriptor), std::move(library), {}});
 }
 
 void PluginRegistry::scan(const std::vector<std::string>& plugin_dirs, std::vector<Problem>& problems) {
@@ -136,6 +136,12 @@ void PluginRegistry::scan(const std::vector<std::string>& plugin_dirs, std::vect
 }
 
 void PluginRegistry::add(PluginInfo info) {
+    const vigil_plugin_descriptor& d = *info.descriptor;
+    if (d.struct_size >= offsetof(vigil_plugin_descriptor, graph_probes) + sizeof(d.graph_probes) &&
+        d.graph_probes != nullptr) {
+        for (const char* const* probe = d.graph_probes; *probe != nullptr; ++probe)
+            info.graph_probes.emplace_back(*probe);
+    }
     if (const PluginInfo* existing = find(info.name())) {
         throw std::runtime_error("duplicate plugin name '" + info.name() + "': also provided by " + existing->path +
                                  "; remove one of the two");

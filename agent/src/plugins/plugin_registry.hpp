@@ -21,6 +21,7 @@ struct PluginInfo {
     std::string path;                                     // "(built-in)" for built-ins
     std::vector<KeySpec> schema;
     std::shared_ptr<Poco::SharedLibrary> library;  // keeps the code mapped while any instance lives
+    std::vector<std::string> graph_probes;         // connector: what `vigil doctor` checks (ABI 1.1)
 
     std::string name() const { return descriptor->name; }
     vigil_plugin_kind kind() const { return descriptor->kind; }

@@ -64,7 +64,35 @@ std::optional<PluginSettings::Value> parse_default(const KeySpec& key, const std
     return std::nullopt;
 }
 
+// The value a key takes when the user omits it: its default, or the empty value of its type.
+void set_default(const KeySpec& key, PluginSettings& settings) {
+    if (key.default_value) {
+        if (auto value = parse_default(key, *key.default_value)) settings.set(key.name, std::move(*value));
+        return;
+    }
+    switch (key.type) {
+        case VIGIL_VALUE_BOOL:
+            settings.set(key.name, false);
+            break;
+        case VIGIL_VALUE_INT:
+        case VIGIL_VALUE_DURATION:
+            settings.set(key.name, int64_t{0});
+            break;
+        case VIGIL_VALUE_STRING_LIST:
+            settings.set(key.name, std::vector<std::string>{});
+            break;
+        default:
+            settings.set(key.name, std::string());
+    }
+}
+
 }  // namespace
+
+void apply_defaults(const std::vector<KeySpec>& schema, PluginSettings& settings) {
+    for (const KeySpec& key : schema) {
+        if (settings.find(key.name) == nullptr) set_default(key, settings);
+    }
+}
 
 const char* type_name(vigil_value_type type) {
     switch (type) {
@@ -128,24 +156,8 @@ PluginSettings read_plugin_settings(const YamlMap& map, const std::string& plugi
             if (key.required && map.valid()) {
                 context.error(map.node(), "missing required key '" + key.name + "' for " + plugin_name +
                                               (key.help.empty() ? "" : " (" + key.help + ")"));
-            } else if (key.default_value) {
-                if (auto value = parse_default(key, *key.default_value)) settings.set(key.name, std::move(*value));
             } else {
-                // Optional without default: an empty value of the right type.
-                switch (key.type) {
-                    case VIGIL_VALUE_BOOL:
-                        settings.set(key.name, false);
-                        break;
-                    case VIGIL_VALUE_INT:
-                    case VIGIL_VALUE_DURATION:
-                        settings.set(key.name, int64_t{0});
-                        break;
-                    case VIGIL_VALUE_STRING_LIST:
-                        settings.set(key.name, std::vector<std::string>{});
-                        break;
-                    default:
-                        settings.set(key.name, std::string());
-                }
+                set_default(key, settings);
             }
             continue;
         }

@@ -29,6 +29,10 @@ const char* type_name(vigil_value_type type);
 // user happens to omit the key. Returns an error sentence, or empty.
 std::string check_default(const KeySpec& key);
 
+// Sets every key of the schema that settings lacks to its default (or the empty value of its type), as if the user
+// had omitted it in YAML: for outputs the agent configures itself.
+void apply_defaults(const std::vector<KeySpec>& schema, PluginSettings& settings);
+
 // Reads the plugin's keys from a YAML mapping the caller has already checked for unknown keys (host keys plus
 // schema keys). Records a problem for every missing required key, wrong type and out-of-range value.
 PluginSettings read_plugin_settings(const YamlMap& map, const std::string& plugin_name,

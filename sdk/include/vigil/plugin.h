@@ -252,6 +252,12 @@ typedef struct vigil_plugin_descriptor {
      * array of count pointers, valid during the call. */
     vigil_status (*write)(void* instance, const vigil_record* const* records, size_t count, char* error,
                           size_t error_capacity);
+
+    /* ---- ABI 1.1. The host reads what follows only when struct_size covers it. ---- */
+
+    /* Connector: the Graph requests `vigil doctor` makes to check that a source can serve this connector, each a
+     * cheap GET path ("/v1.0/auditLogs/directoryAudits?$top=1"). plugin-owned, static, NULL-terminated; NULL: none. */
+    const char* const* graph_probes;
 } vigil_plugin_descriptor;
 
 /* The one symbol a plugin library exports. Returns a pointer to a static descriptor (plugin-owned, never freed). */

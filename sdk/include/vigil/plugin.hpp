@@ -8,6 +8,7 @@
 //     static constexpr const char* description = "Emits greetings";
 //     static constexpr vigil_config_key config_keys[] = {
 //         vigil::sdk::key("count", VIGIL_VALUE_INT, "3", "greetings per run")};
+//     static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/directoryAudits?$top=1"};  // optional
 //     Hello(vigil::sdk::Host host, const vigil::sdk::Config& config);
 //     vigil_status run();                                       // connectors
 //     // void open(std::string_view resume_token);              // outputs
@@ -226,6 +227,20 @@ const vigil_config_key* const* key_pointers() {
 }
 
 template <class P>
+const char* const* graph_probes() {
+    if constexpr (requires { P::graph_probes; }) {
+        static const auto pointers = [] {
+            std::array<const char*, std::size(P::graph_probes) + 1> array{};
+            for (size_t i = 0; i < std::size(P::graph_probes); ++i) array[i] = P::graph_probes[i];
+            return array;
+        }();
+        return pointers.data();
+    } else {
+        return nullptr;
+    }
+}
+
+template <class P>
 vigil_status create(const vigil_host* host, vigil_host_ctx* ctx, const vigil_config* config, void** out, char* error,
                     size_t capacity) {
     return guarded(error, capacity, [&] {
@@ -292,7 +307,8 @@ const vigil_plugin_descriptor* describe() {
                                                     &detail::destroy<P>,
                                                     &detail::run<P>,
                                                     &detail::open<P>,
-                                                    &detail::write<P>};
+                                                    &detail::write<P>,
+                                                    detail::graph_probes<P>()};
     return &descriptor;
 }
 

@@ -30,6 +30,7 @@ public:
     static constexpr const char* name = "graph_probe";
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description = "Test connector: emits the ids of one Graph listing";
+    static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/directoryAudits?$top=1"};
     static constexpr vigil_config_key config_keys[] = {
         vigil::sdk::key("path", VIGIL_VALUE_STRING, nullptr, "the Graph path to list", true),
     };

@@ -130,6 +130,8 @@ TEST_F(ConfigLoaderTest, DefaultsToAJsonlFileInTheDataFolder) {
     ASSERT_EQ(config.outputs.size(), 1u);
     EXPECT_EQ(config.outputs[0].type, "jsonl");
     EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), "/srv/vigil/events.jsonl");
+    ASSERT_NE(config.outputs[0].settings.find("fsync"), nullptr) << "the plugin's defaults apply to it too";
+    EXPECT_TRUE(std::get<bool>(*config.outputs[0].settings.find("fsync")));
     EXPECT_EQ(config.agent.workers, 4);
 }
 

@@ -1,0 +1,135 @@
+#include "app/doctor_command.hpp"
+
+#include "app/builtin_plugins.hpp"
+#include "app/graph_sources.hpp"
+#include "config/config_loader.hpp"
+#include "graph/graph_client.hpp"
+#include "plugins/plugin_registry.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+namespace vigil {
+
+namespace {
+
+struct Row {
+    std::string source;  // organization / tenant
+    std::string check;
+    bool ok;
+    std::string result;  // "ok", or what failed and what to do
+};
+
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+void print(const std::vector<Row>& rows) {
+    size_t source_width = 6;
+    size_t check_width = 5;
+    for (const Row& row : rows) {
+        source_width = std::max(source_width, row.source.size());
+        check_width = std::max(check_width, row.check.size());
+    }
+    const auto line = [&](const std::string& source, const std::string& check, const std::string& result) {
+        std::cout << source << std::string(source_width + 2 - source.size(), ' ') << check
+                  << std::string(check_width + 2 - check.size(), ' ') << result << "\n";
+    };
+    line("SOURCE", "CHECK", "RESULT");
+    for (const Row& row : rows) line(row.source, row.check, row.ok ? "ok" : "FAILED: " + row.result);
+}
+
+void check_source(const Config& config, const PluginRegistry& registry, const OrganizationConfig& organization,
+                  const SourceConfig& source, graph::TokenCache& tokens, graph::RequestLimiter& limiter,
+                  std::vector<Row>& rows) {
+    const std::string name = organization.name + " / " + source.tenant_id;
+    if (!source.crawl) {
+        rows.push_back({name, "collection", true, "ok"});
+        rows.back().result = "skipped (crawl: false)";
+        return;
+    }
+    const auto graph_source = graph_source_for(config, organization, source);
+    graph::HttpsClient http(graph::HttpsOptions{graph_source->ca_file});
+    try {
+        tokens.get(
+            graph::TokenCache::key_of(graph_source->credential.name, source.tenant_id, graph_source->endpoints.login),
+            [&] {
+                return graph::request_token(http, graph_source->endpoints, source.tenant_id, graph_source->credential,
+                                            wall_ms());
+            },
+            wall_ms());
+        rows.push_back({name, "token (" + graph_source->credential.name + ")", true, ""});
+    } catch (const std::exception& failure) {
+        rows.push_back({name, "token (" + graph_source->credential.name + ")", false, failure.what()});
+        return;  // nothing else can work without a token
+    }
+    const std::atomic<bool> never_cancelled{false};
+    for (const ConnectorConfig& connector : source.connectors) {
+        if (!connector.enabled) continue;
+        const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);
+        if (plugin == nullptr || plugin->graph_probes.empty()) {
+            rows.push_back({name, connector.name, true, ""});
+            continue;
+        }
+        // Two quick attempts: doctor answers in seconds, it does not wait out a long throttle.
+        graph::GraphClient client(
+            *graph_source, tokens, limiter,
+            graph::RetryPolicy{2, std::chrono::milliseconds(500), std::chrono::milliseconds(2000)}, never_cancelled);
+        for (const std::string& probe : plugin->graph_probes) {
+            const std::string check = connector.name + ": GET " + probe.substr(0, probe.find('?'));
+            try {
+                client.get_pages(probe, [](std::string_view) { return false; });  // the first page is enough
+                rows.push_back({name, check, true, ""});
+            } catch (const std::exception& failure) {
+                rows.push_back({name, check, false, failure.what()});
+            }
+        }
+    }
+}
+
+}  // namespace
+
+int command_doctor(const CommandLine& line) {
+    PluginRegistry registry;
+    register_builtin_plugins(registry);
+    Config config;
+    try {
+        config = load_config(line.config_file, registry);
+    } catch (const ConfigError& failure) {
+        for (const auto& problem : failure.problems()) std::cerr << problem.to_string() << "\n";
+        std::cerr << "vigil: fix the configuration first (vigil validate)\n";
+        return 2;
+    }
+    std::vector<const OrganizationConfig*> organizations;
+    for (const auto& organization : config.organizations) {
+        if (line.organization.empty() || lower(organization.name) == lower(line.organization)) {
+            organizations.push_back(&organization);
+        }
+    }
+    if (organizations.empty()) {
+        std::string known;
+        for (const auto& organization : config.organizations) known += (known.empty() ? "" : ", ") + organization.name;
+        std::cerr << "vigil: no organization named '" << line.organization << "' (known: " << known << ")\n";
+        return 2;
+    }
+    graph::TokenCache tokens;
+    graph::RequestLimiter limiter(config.agent.graph_requests, std::chrono::milliseconds(config.agent.graph_window_ms));
+    std::vector<Row> rows;
+    for (const OrganizationConfig* organization : organizations) {
+        for (const SourceConfig& source : organization->sources) {
+            check_source(config, registry, *organization, source, tokens, limiter, rows);
+        }
+    }
+    print(rows);
+    const bool all_ok = std::all_of(rows.begin(), rows.end(), [](const Row& row) { return row.ok; });
+    return all_ok ? 0 : 1;
+}
+
+}  // namespace vigil
