@@ -78,7 +78,7 @@ TEST_F(GraphEndToEnd, AMissingPermissionFailsTheRunWithAdviceAndNoSecret) {
     const std::string log = test::read_file(dir_.file("vigil.log"));
     EXPECT_NE(log.find("GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
                        " of organization 'Fabrikam' (credential 'fabrikam-app') was denied "
-                       "(Authorization_RequestDenied): grant the application permission AuditLog.Read.All"),
+                       "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and Directory.Read.All"),
               std::string::npos)
         << log;
     EXPECT_EQ(log.find("s3cret"), std::string::npos);
@@ -133,7 +133,7 @@ TEST_F(Doctor, ReportsEachSourcesTokenAndProbesWithWhatToDo) {
     EXPECT_EQ(lines[2].substr(lines[2].size() - 2), "ok");
     EXPECT_NE(lines[4].find("FAILED: GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
                             " of organization 'Unconsented' (credential 'unconsented') was denied "
-                            "(Authorization_RequestDenied): grant the application permission AuditLog.Read.All"),
+                            "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and Directory.Read.All"),
               std::string::npos)
         << out;
     EXPECT_NE(lines[5].find("token (mistyped)"), std::string::npos) << out;

@@ -45,12 +45,13 @@ bool retryable_status(int status) {
 }  // namespace
 
 std::string permission_for(const std::string& path) {
-    if (path.find("/auditLogs/") != std::string::npos) return "AuditLog.Read.All";
-    if (path.find("/reports/authenticationMethods") != std::string::npos) return "AuditLog.Read.All";
+    // Graph's documentation: the audit and sign-in APIs need both ("a known issue ... requires consent to both").
+    if (path.find("/auditLogs/") != std::string::npos) return "permissions AuditLog.Read.All and Directory.Read.All";
+    if (path.find("/reports/authenticationMethods") != std::string::npos) return "permission AuditLog.Read.All";
     if (path.find("/applications") != std::string::npos || path.find("/servicePrincipals") != std::string::npos) {
-        return "Application.Read.All";
+        return "permission Application.Read.All";
     }
-    return "Directory.Read.All";
+    return "permission Directory.Read.All";
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {
@@ -98,7 +99,7 @@ GraphError graph_error_for(int status, const std::string& body, const std::strin
     if (status == 403) {
         return GraphError(GraphError::Kind::permission,
                           request + " was denied (" + (code.empty() ? "403" : code) +
-                              "): grant the application permission " + permission_for(url) +
+                              "): grant the application " + permission_for(url) +
                               " in the app registration's API permissions, then grant admin consent");
     }
     if (status == 404) return GraphError(GraphError::Kind::not_found, request + " found nothing: " + message);

@@ -77,7 +77,7 @@ private:
 // The GraphError for a non-retryable Graph answer; request names it ("GET /v1.0/... for tenant ...").
 GraphError graph_error_for(int status, const std::string& body, const std::string& request, const std::string& url);
 
-// The application permission a Graph path needs, for 403 advice.
+// The application permission(s) a Graph path needs, for 403 advice: "permission X" or "permissions X and Y".
 std::string permission_for(const std::string& path);
 // Retry-After as Graph sends it: seconds, possibly a decimal ("2.128"). nullopt when absent or malformed.
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value);

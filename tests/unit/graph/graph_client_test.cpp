@@ -183,7 +183,7 @@ TEST_F(GraphClientTest, AMissingPermissionNamesTheOneToGrant) {
         EXPECT_EQ(std::string(failure.what()),
                   "GET /v1.0/auditLogs/directoryAudits for tenant " + kPlain +
                       " of organization 'Contoso' (credential 'contoso-app') was denied (Authorization_RequestDenied): "
-                      "grant the application permission AuditLog.Read.All in the app registration's API permissions, "
+                      "grant the application permissions AuditLog.Read.All and Directory.Read.All in the app registration's API permissions, "
                       "then grant admin consent");
     }
 }
