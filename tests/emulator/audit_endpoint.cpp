@@ -2,6 +2,7 @@
 
 #include "crypto/base64url.hpp"
 #include "emulator.hpp"
+#include "graph_common.hpp"
 #include "util/json_text.hpp"
 #include "util/rfc3339.hpp"
 
@@ -19,18 +20,6 @@ namespace vigil::emulator {
 namespace {
 
 constexpr int64_t kFirstAuditMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
-
-void send_graph_error(Poco::Net::HTTPServerResponse& response, int status, const std::string& code,
-                      const std::string& message) {
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType("application/json");
-    std::string body = R"({"error":{"code":)";
-    append_json_string(body, code);
-    body += R"(,"message":)";
-    append_json_string(body, message);
-    body += R"(,"innerError":{"request-id":"00000000-0000-0000-0000-000000000000"}}})";
-    response.send() << body;
-}
 
 // A directoryAudit with Graph's property names and nesting, including what makes normalizers earn their keep:
 // unicode and quotes in names, JSON-encoded old and new values.
@@ -57,36 +46,10 @@ std::string audit_id(const Tenant& tenant, int n) {
 }
 
 void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const std::string authorization = request.get("Authorization", "");
     const Tenant* tenant = nullptr;
-    const Application* application = nullptr;
-    if (authorization.rfind("Bearer ", 0) != 0 ||
-        !emulator_.holder_of_token(authorization.substr(7), tenant, application)) {
-        send_graph_error(response, 401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
-        return;
-    }
-    if (!application->has_permission("AuditLog.Read.All")) {
-        send_graph_error(response, 403, "Authorization_RequestDenied",
-                         "Insufficient privileges to complete the operation.");
-        return;
-    }
-    const int count = emulator_.count_request(tenant->id);
-    if (tenant->faults.throttle_every > 0 && count % tenant->faults.throttle_every == 0) {
-        response.set("Retry-After", tenant->faults.retry_after);
-        send_graph_error(response, 429, "TooManyRequests", "Please retry again later.");
-        return;
-    }
-    if (tenant->faults.reset_every > 0 && count % tenant->faults.reset_every == 0) {
-        // SO_LINGER 0 then close: the client sees a reset, not a clean end of stream.
-        Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
-        socket.setLinger(true, 0);
-        socket.close();
-        return;
-    }
-    if (tenant->faults.unavailable_every > 0 && count % tenant->faults.unavailable_every == 0) {
-        send_graph_error(response, 503, "ServiceUnavailable", "The service is temporarily unavailable.");
-        return;
-    }
+    if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
+    bool cut_page = false;
+    if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
     const Poco::URI uri(request.getURI());
     int top = 1000;
     int offset = 0;
@@ -111,20 +74,7 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         append_audit(body, *tenant, n);
     }
     body += "]}";
-    if (tenant->faults.malformed_every > 0 && count % tenant->faults.malformed_every == 0) {
-        body.resize(body.size() / 2);  // a page cut short mid-record
-    }
-    response.setContentType("application/json; odata.metadata=minimal");
-    if (request.get("Accept-Encoding", "").find("gzip") != std::string::npos) {
-        response.set("Content-Encoding", "gzip");
-        std::ostream& out = response.send();
-        Poco::DeflatingOutputStream gzip(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
-        gzip << body;
-        gzip.close();
-    } else {
-        response.setContentLength64(body.size());
-        response.send() << body;
-    }
+    send_page(emulator_, request, response, body, cut_page);
 }
 
 }  // namespace vigil::emulator

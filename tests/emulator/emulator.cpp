@@ -3,6 +3,7 @@
 #include "audit_endpoint.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/certificate.hpp"
+#include "signin_endpoint.hpp"
 #include "token_endpoint.hpp"
 
 #include <Poco/Net/Context.h>
@@ -94,6 +95,8 @@ public:
         if (std::regex_match(path, match, token_path))
             return new Logged(emulator_, new TokenEndpoint(emulator_, match[1]));
         if (path == "/v1.0/auditLogs/directoryAudits") return new Logged(emulator_, new DirectoryAudits(emulator_));
+        if (path == "/v1.0/auditLogs/signIns") return new Logged(emulator_, new SignIns(emulator_, false));
+        if (path == "/beta/auditLogs/signIns") return new Logged(emulator_, new SignIns(emulator_, true));
         return new Logged(emulator_, new NotFound());
     }
 
@@ -104,6 +107,7 @@ private:
 }  // namespace
 
 GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
+    for (const Tenant& tenant : options_.scenario.tenants) signins_[tenant.id] = generate_signins(tenant);
     ca_file_ = make_tls_material(options_.state_dir);
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::SERVER_USE, options_.state_dir + "/server.key",
@@ -171,6 +175,12 @@ std::vector<std::string> GraphEmulator::audit_ids(const std::string& tenant_id) 
         for (int n = 0; n < tenant->audit_records; ++n) ids.push_back(audit_id(*tenant, n));
     }
     return ids;
+}
+
+const std::vector<SignInRecord>& GraphEmulator::signins(const std::string& tenant_id) const {
+    static const std::vector<SignInRecord> none;
+    const auto it = signins_.find(tenant_id);
+    return it == signins_.end() ? none : it->second;
 }
 
 bool GraphEmulator::remember_assertion(const std::string& jwt_id) {

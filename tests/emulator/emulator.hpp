@@ -1,6 +1,7 @@
 #pragma once
 
 #include "scenario.hpp"
+#include "signin_data.hpp"
 
 #include <cstdint>
 #include <map>
@@ -62,6 +63,8 @@ public:
     int count_request(const std::string& tenant_id);
     // The ids of every record the tenant has, in order: the ground truth tests compare with.
     std::vector<std::string> audit_ids(const std::string& tenant_id) const;
+    // The tenant's pre-rendered sign-ins, newest first (empty for an unknown tenant).
+    const std::vector<SignInRecord>& signins(const std::string& tenant_id) const;
     // False when the assertion id was seen before (a replayed assertion).
     bool remember_assertion(const std::string& jwt_id);
 
@@ -75,6 +78,7 @@ private:
     std::vector<std::pair<std::string, IssuedToken>> tokens_;
     std::set<std::string> assertion_ids_;
     std::map<std::string, int> request_counts_;
+    std::map<std::string, std::vector<SignInRecord>> signins_;  // by tenant id; built before serving, then read-only
 };
 
 int64_t now_ms();

@@ -36,6 +36,7 @@ Scenario Scenario::load(const std::string& path) {
     const std::string base = std::filesystem::path(path).parent_path().string();
     Scenario scenario;
     if (root["token_lifetime"]) scenario.token_lifetime_s = root["token_lifetime"].as<int64_t>();
+    if (root["gzip"]) scenario.gzip = root["gzip"].as<bool>();
     for (const auto& node : root["tenants"]) {
         Tenant tenant;
         tenant.id = node["id"].as<std::string>();
@@ -58,6 +59,7 @@ Scenario Scenario::load(const std::string& path) {
             tenant.applications.push_back(std::move(app));
         }
         if (node["audit_records"]) tenant.audit_records = node["audit_records"].as<int>();
+        if (node["signin_records"]) tenant.signin_records = node["signin_records"].as<int>();
         if (const YAML::Node faults = node["faults"]) {
             if (faults["throttle_every"]) tenant.faults.throttle_every = faults["throttle_every"].as<int>();
             if (faults["retry_after"]) tenant.faults.retry_after = faults["retry_after"].as<std::string>();

@@ -45,7 +45,8 @@ struct Tenant {
     std::string domain;
     bool premium = true;  // Entra ID P1/P2: sign-in logs need it
     std::vector<Application> applications;
-    int audit_records = 0;  // directoryAudits generated for the tenant
+    int audit_records = 0;   // directoryAudits generated for the tenant
+    int signin_records = 0;  // signIns of every kind (see signin_data.hpp for the mix)
     Faults faults;
 };
 
@@ -62,6 +63,7 @@ struct Tenant {
 //       faults: {throttle_every: 3, retry_after: "0.5", unavailable_every: 0}
 struct Scenario {
     int64_t token_lifetime_s = 3599;
+    bool gzip = true;  // honour Accept-Encoding: gzip (off: measure the emulator without compression)
     std::vector<Tenant> tenants;
 
     const Tenant* find_tenant(const std::string& id_or_domain) const;

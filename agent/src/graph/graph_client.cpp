@@ -98,8 +98,8 @@ GraphError graph_error_for(int status, const std::string& body, const std::strin
     }
     if (status == 403) {
         return GraphError(GraphError::Kind::permission,
-                          request + " was denied (" + (code.empty() ? "403" : code) +
-                              "): grant the application " + permission_for(url) +
+                          request + " was denied (" + (code.empty() ? "403" : code) + "): grant the application " +
+                              permission_for(url) +
                               " in the app registration's API permissions, then grant admin consent");
     }
     if (status == 404) return GraphError(GraphError::Kind::not_found, request + " found nothing: " + message);

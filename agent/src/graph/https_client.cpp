@@ -48,6 +48,24 @@ std::string HttpResponse::header(const std::string& lower_name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+std::string escape_request_target(std::string_view target) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=%";
+    std::string out;
+    out.reserve(target.size());
+    for (const char c : target) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) || (byte < 0x80 && kAllowed.find(c) != std::string_view::npos)) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0xF]);
+        }
+    }
+    return out;
+}
+
 std::string form_escape(const std::string& value) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
@@ -107,7 +125,7 @@ HttpResponse HttpsClient::send(const std::string& method, const std::string& url
                                const std::string& content_type, const std::map<std::string, std::string>& headers) {
     const Poco::URI uri(url);
     Poco::Net::HTTPSClientSession& session = session_for(uri.getScheme(), uri.getHost(), uri.getPort());
-    Poco::Net::HTTPRequest request(method, uri.getPathEtc(), Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(method, escape_request_target(uri.getPathEtc()), Poco::Net::HTTPMessage::HTTP_1_1);
     request.set("Accept-Encoding", "gzip");
     request.set("User-Agent", "Vigil/0.1");
     for (const auto& [name, value] : headers) request.set(name, value);

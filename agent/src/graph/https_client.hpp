@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace Poco::Net {
 class HTTPSClientSession;
@@ -62,6 +63,11 @@ private:
     Poco::AutoPtr<Poco::Net::Context> context_;
     std::map<std::string, std::unique_ptr<Poco::Net::HTTPSClientSession>> sessions_;  // by host:port
 };
+
+// Percent-encodes what may not appear in an HTTP request target (space, quotes, <, >, non-ASCII ...) and leaves the
+// rest, including existing %XX escapes, as it is: Graph's documented filters are written with spaces and quotes,
+// and nextLinks arrive already encoded.
+std::string escape_request_target(std::string_view target);
 
 // application/x-www-form-urlencoded escaping of one value.
 std::string form_escape(const std::string& value);

@@ -56,12 +56,13 @@ TEST(DocumentationFixtures, ValidOnesParseAndInvalidOnesAreRejectedCleanly) {
 }
 
 TEST(DocumentationFixtures, PagingLinksAreFoundWherePublished) {
-    EXPECT_EQ(read_page_links(fixture("users_delta_walkthrough_1_initial_nextLink.json"))
-                  ->next_link.rfind("https://graph.microsoft.com/", 0),
-              0u);
-    const auto final_page = read_page_links(fixture("users_delta_walkthrough_3_final_deltaLink.json"));
-    EXPECT_TRUE(final_page->next_link.empty());
-    EXPECT_NE(final_page->delta_link.find("$deltatoken="), std::string::npos);
+    const auto first = read_page_links(fixture("users_delta_walkthrough_1_initial_nextLink.json"));
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->next_link.rfind("https://graph.microsoft.com/", 0), 0u);
+    const auto last = read_page_links(fixture("users_delta_walkthrough_3_final_deltaLink.json"));
+    ASSERT_TRUE(last.has_value());
+    EXPECT_TRUE(last->next_link.empty());
+    EXPECT_NE(last->delta_link.find("$deltatoken="), std::string::npos);
 }
 
 TEST(DocumentationFixtures, TokenErrorsMapToAdvice) {

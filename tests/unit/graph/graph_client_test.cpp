@@ -183,7 +183,8 @@ TEST_F(GraphClientTest, AMissingPermissionNamesTheOneToGrant) {
         EXPECT_EQ(std::string(failure.what()),
                   "GET /v1.0/auditLogs/directoryAudits for tenant " + kPlain +
                       " of organization 'Contoso' (credential 'contoso-app') was denied (Authorization_RequestDenied): "
-                      "grant the application permissions AuditLog.Read.All and Directory.Read.All in the app registration's API permissions, "
+                      "grant the application permissions AuditLog.Read.All and Directory.Read.All in the app "
+                      "registration's API permissions, "
                       "then grant admin consent");
     }
 }
@@ -214,6 +215,16 @@ TEST_F(GraphClientTest, GzipIsAskedForAndUnpacked) {
                                            {{"Authorization", "Bearer " + token.value}});
     EXPECT_EQ(response.header("content-encoding"), "gzip");
     EXPECT_EQ(response.body.rfind(R"({"@odata.context":)", 0), 0u);
+}
+
+TEST(RequestTarget, EncodesWhatCannotGoOnTheWireAndKeepsEscapes) {
+    EXPECT_EQ(escape_request_target("/v1.0/auditLogs/signIns?$filter=createdDateTime ge 2026-01-13T14:13:32Z"),
+              "/v1.0/auditLogs/signIns?$filter=createdDateTime%20ge%202026-01-13T14:13:32Z");
+    EXPECT_EQ(escape_request_target("/beta/x?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')"),
+              "/beta/x?$filter=signInEventTypes/any(t:%20t%20eq%20'servicePrincipal')");
+    EXPECT_EQ(escape_request_target("/v1.0/x?$skiptoken=a%2Fb&$top=5"), "/v1.0/x?$skiptoken=a%2Fb&$top=5");
+    EXPECT_EQ(escape_request_target("/v1.0/users?$filter=startswith(displayName,\"Zoë\")"),
+              "/v1.0/users?$filter=startswith(displayName,%22Zo%C3%AB%22)");
 }
 
 TEST(RetryAfter, ParsesDecimalSeconds) {

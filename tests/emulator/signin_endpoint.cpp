@@ -1,0 +1,99 @@
+#include "signin_endpoint.hpp"
+
+#include "crypto/base64url.hpp"
+#include "emulator.hpp"
+#include "graph_common.hpp"
+#include "signin_filter.hpp"
+
+#include <Poco/URI.h>
+
+#include <algorithm>
+
+namespace vigil::emulator {
+
+namespace {
+
+bool matches(const SignInRecord& record, const SignInFilter& filter) {
+    return record.time_ms >= filter.from_ms && record.time_ms <= filter.to_ms &&
+           (!filter.error_code || *filter.error_code == record.error_code) &&
+           filter.event_types.count(record.event_type) > 0;
+}
+
+}  // namespace
+
+void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const Tenant* tenant = nullptr;
+    if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
+    if (!tenant->premium) {
+        send_graph_error(response, 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+                         "Neither tenant is B2C or tenant doesn't have premium license");
+        return;
+    }
+    bool cut_page = false;
+    if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
+
+    const Poco::URI uri(request.getURI());
+    int top = 1000;
+    std::string filter_text;
+    size_t start = 0;
+    bool resumed = false;
+    for (const auto& [name, value] : uri.getQueryParameters()) {
+        if (name == "$top") top = std::stoi(value);
+        if (name == "$filter") filter_text = value;
+        if (name == "$skiptoken") {
+            start = std::stoull(crypto::base64url_decode(value).value_or("0"));
+            resumed = true;
+        }
+        if (name == "$skip") {
+            send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
+            return;
+        }
+    }
+    if (top < 1 || top > 1000) {
+        send_graph_error(response, 400, "BadRequest", "Invalid page size specified: '" + std::to_string(top) + "'.");
+        return;
+    }
+    std::string error;
+    const auto filter = parse_signin_filter(filter_text, beta_, error);
+    if (!filter) {
+        send_graph_error(response, 400, "BadRequest", error);
+        return;
+    }
+    const std::vector<SignInRecord>& records = emulator_.signins(tenant->id);
+    if (!resumed) {
+        // Newest first: skip what is newer than the window's end.
+        start =
+            static_cast<size_t>(std::partition_point(records.begin(), records.end(),
+                                                     [&](const SignInRecord& r) { return r.time_ms > filter->to_ms; }) -
+                                records.begin());
+    }
+    std::string body;
+    body.reserve(static_cast<size_t>(top) * 1600 + 512);
+    body += R"({"@odata.context":"https://graph.microsoft.com/)";
+    body += beta_ ? "beta" : "v1.0";
+    body += R"(/$metadata#auditLogs/signIns",)";
+    const size_t value_at = body.size();
+    body += R"("value":[)";
+    int count = 0;
+    size_t i = start;
+    for (; i < records.size() && records[i].time_ms >= filter->from_ms; ++i) {
+        if (!matches(records[i], *filter)) continue;
+        if (count == top) break;  // records[i] matches: it starts the next page
+        if (count++ > 0) body += ',';
+        body += beta_ ? records[i].beta_json : records[i].v1_json;
+    }
+    body += "]}";
+    if (i < records.size() && records[i].time_ms >= filter->from_ms && count == top) {
+        std::string next = emulator_.base_url() + uri.getPath() + "?$top=" + std::to_string(top);
+        if (!filter_text.empty()) {
+            std::string encoded;
+            Poco::URI::encode(filter_text, "&=+?#/:'() ", encoded);
+            next += "&$filter=" + encoded;
+        }
+        next += "&$skiptoken=" + crypto::base64url_encode(std::to_string(i));
+        body.insert(value_at, "\"@odata.nextLink\":\"" + next + "\",");
+    }
+    send_page(emulator_, request, response, body, cut_page);
+}
+
+}  // namespace vigil::emulator
