@@ -36,3 +36,7 @@ for run in 1 2 3 4 5; do
   /usr/bin/time -f "  (user %U s, sys %S s)" taskset -c 0 ./build/tests/bench/pipeline_bench "$events" true
 done
 /usr/bin/time -f "  (user %U s, sys %S s)" taskset -c 0 ./build/tests/bench/pipeline_bench "$events" false
+
+# The Graph emulator must never limit an agent benchmark: sign-ins served per second (TLS, no gzip).
+cmake --build --preset release --target emulator_bench >/dev/null
+./build/tests/bench/emulator_bench 200000
