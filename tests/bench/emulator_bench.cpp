@@ -2,6 +2,7 @@
 // limits a benchmark of the agent. Prints records per second for one client reading every page in turn.
 #include "emulator.hpp"
 #include "graph/graph_client.hpp"
+#include "support/emulator_source.hpp"
 #include "support/test_support.hpp"
 
 #include <chrono>
@@ -25,12 +26,8 @@ int main(int argc, char** argv) {
     const double generation_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - generation_start).count();
 
-    vigil::graph::GraphSource source;
-    source.organization = "Bench";
-    source.tenant_id = tenant.id;
-    source.credential = {"bench", "00000000-0000-0000-0000-0000000000be", "s", "", "", {}};
-    source.endpoints = vigil::graph::endpoints_for("global", emulator.base_url(), emulator.base_url());
-    source.ca_file = emulator.ca_file();
+    const vigil::graph::GraphSource source =
+        vigil::test::emulator_source(emulator, tenant.id, "00000000-0000-0000-0000-0000000000be");
     vigil::graph::TokenCache tokens;
     vigil::graph::RequestLimiter limiter(1'000'000, 1000ms);
     std::atomic<bool> cancelled{false};

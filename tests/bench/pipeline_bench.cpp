@@ -11,11 +11,11 @@
 #include <sys/resource.h>
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <vector>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 

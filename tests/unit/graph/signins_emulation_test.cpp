@@ -2,6 +2,7 @@
 // documented filters (and 400 for others), beta's event types, and the licence error.
 #include "emulator.hpp"
 #include "graph/graph_client.hpp"
+#include "support/emulator_source.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -38,12 +39,7 @@ protected:
         delete dir_;
     }
     GraphClient client(const std::string& tenant) {
-        GraphSource source;
-        source.organization = "Contoso";
-        source.tenant_id = tenant;
-        source.credential = ClientCredential{"app", kApp, "s", "", "", crypto::AssertionAlgorithm::ps256};
-        source.endpoints = endpoints_for("global", emulator_->base_url(), emulator_->base_url());
-        source.ca_file = emulator_->ca_file();
+        const GraphSource source = test::emulator_source(*emulator_, tenant, kApp);
         return GraphClient(source, tokens_, limiter_, RetryPolicy{2, 10ms, 20ms}, cancelled_);
     }
     struct Listed {
