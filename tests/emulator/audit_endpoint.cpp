@@ -3,6 +3,7 @@
 #include "crypto/base64url.hpp"
 #include "emulator.hpp"
 #include "graph_common.hpp"
+#include "signin_filter.hpp"
 #include "util/json_text.hpp"
 #include "util/rfc3339.hpp"
 
@@ -52,28 +53,73 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
     const Poco::URI uri(request.getURI());
     int top = 1000;
-    int offset = 0;
+    std::string filter_text;
+    bool descending = false;
+    int64_t position = -1;  // 2 * record + copy: where the page starts (a duplicated record is listed twice)
     for (const auto& [name, value] : uri.getQueryParameters()) {
         if (name == "$top") top = std::stoi(value);
-        if (name == "$skiptoken") offset = std::stoi(crypto::base64url_decode(value).value_or("0"));
+        if (name == "$filter") filter_text = value;
+        if (name == "$orderby") descending = value == "activityDateTime desc";
+        if (name == "$orderby" && value != "activityDateTime desc" && value != "activityDateTime asc" &&
+            value != "activityDateTime") {
+            send_graph_error(response, 400, "BadRequest", "$orderby is only supported on activityDateTime.");
+            return;
+        }
+        if (name == "$skiptoken") position = std::stoll(crypto::base64url_decode(value).value_or("0"));
+        if (name == "$skip") {
+            send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
+            return;
+        }
     }
     if (top < 1 || top > 1000) {
         send_graph_error(response, 400, "BadRequest", "Invalid page size specified: '" + std::to_string(top) + "'.");
         return;
     }
-    const int end = std::min(tenant->audit_records, offset + top);
-    std::string body = R"({"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits",)";
-    if (end < tenant->audit_records) {
-        body += R"("@odata.nextLink":")" + emulator_.base_url() +
-                "/v1.0/auditLogs/directoryAudits?$top=" + std::to_string(top) +
-                "&$skiptoken=" + crypto::base64url_encode(std::to_string(end)) + R"(",)";
+    std::string error;
+    const auto filter = parse_audit_filter(filter_text, error);
+    if (!filter) {
+        send_graph_error(response, 400, "BadRequest", error);
+        return;
     }
+    // Records are one second apart from kFirstAuditMs: the filter's window is a range of record numbers.
+    const auto number_at = [](int64_t ms, bool up) {
+        const int64_t offset = ms - kFirstAuditMs;
+        return up ? (offset <= 0 ? 0 : (offset + 999) / 1000) : (offset < 0 ? -1 : offset / 1000);
+    };
+    const int64_t first = filter->from_ms == INT64_MIN ? 0 : number_at(filter->from_ms, true);
+    const int64_t last = std::min<int64_t>(tenant->audit_records - 1,
+                                           filter->to_ms == INT64_MAX ? INT64_MAX : number_at(filter->to_ms, false));
+    std::string body = R"({"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits",)";
+    const size_t value_at = body.size();
     body += R"("value":[)";
-    for (int n = offset; n < end; ++n) {
-        if (n > offset) body += ',';
-        append_audit(body, *tenant, n);
+    int count = 0;
+    int64_t next = -1;
+    const int64_t step = descending ? -1 : 1;
+    for (int64_t n = descending ? last : first; n >= first && n <= last && next < 0; n += step) {
+        if (!emulator_.visible(*tenant, static_cast<int>(n))) continue;
+        for (int copy = 0; copy < GraphEmulator::copies(*tenant, static_cast<int>(n)); ++copy) {
+            const int64_t here = 2 * n + copy;
+            if (position >= 0 && (descending ? here > position : here < position)) continue;  // before the page
+            if (count == top) {
+                next = here;
+                break;
+            }
+            if (count++ > 0) body += ',';
+            append_audit(body, *tenant, static_cast<int>(n));
+        }
     }
     body += "]}";
+    if (next >= 0) {
+        std::string link = emulator_.base_url() + "/v1.0/auditLogs/directoryAudits?$top=" + std::to_string(top);
+        if (!filter_text.empty()) {
+            std::string encoded;
+            Poco::URI::encode(filter_text, "&=+?#/:'() ", encoded);
+            link += "&$filter=" + encoded;
+        }
+        if (descending) link += "&$orderby=activityDateTime%20desc";
+        link += "&$skiptoken=" + crypto::base64url_encode(std::to_string(next));
+        body.insert(value_at, "\"@odata.nextLink\":\"" + link + "\",");
+    }
     send_page(emulator_, request, response, body, cut_page);
 }
 

@@ -119,6 +119,7 @@ GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
     params->setMaxThreads(8);
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(*this), socket, params);
     server_->start();
+    started_ms_ = now_ms();  // late records count from when the emulator serves, not from key generation
 }
 
 GraphEmulator::~GraphEmulator() {

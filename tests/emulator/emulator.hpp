@@ -3,6 +3,7 @@
 #include "scenario.hpp"
 #include "signin_data.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,6 +17,8 @@ class HTTPServer;
 }
 
 namespace vigil::emulator {
+
+int64_t now_ms();
 
 // One request as the emulator saw it, for tests to check what the agent sent (and when).
 struct LoggedRequest {
@@ -43,6 +46,16 @@ public:
     std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
     const std::string& ca_file() const { return ca_file_; }
     const Scenario& scenario() const { return options_.scenario; }
+    // Whether the tenant's nth record is visible now (late records appear late_by_ms after the start).
+    bool visible(const Tenant& tenant, int n) const {
+        if (tenant.late_every == 0 || n % tenant.late_every != 0) return true;
+        const int64_t started = started_ms_.load();
+        return started != INT64_MAX && now_ms() >= started + tenant.late_by_ms;
+    }
+    // How many times the tenant's nth record is listed (2 for a documented duplicate).
+    static int copies(const Tenant& tenant, int n) {
+        return tenant.duplicate_every > 0 && n % tenant.duplicate_every == 0 ? 2 : 1;
+    }
 
     std::vector<LoggedRequest> requests() const;
     void log(LoggedRequest request);
@@ -70,6 +83,7 @@ public:
 
 private:
     Options options_;
+    std::atomic<int64_t> started_ms_{INT64_MAX};  // set once serving; read by the server threads
     std::string ca_file_;
     unsigned short port_ = 0;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
@@ -80,7 +94,5 @@ private:
     std::map<std::string, int> request_counts_;
     std::map<std::string, std::vector<SignInRecord>> signins_;  // by tenant id; built before serving, then read-only
 };
-
-int64_t now_ms();
 
 }  // namespace vigil::emulator

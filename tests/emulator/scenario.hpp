@@ -45,7 +45,12 @@ struct Tenant {
     std::string domain;
     bool premium = true;  // Entra ID P1/P2: sign-in logs need it
     std::vector<Application> applications;
-    int audit_records = 0;   // directoryAudits generated for the tenant
+    int audit_records = 0;  // directoryAudits generated for the tenant
+    // Graph's documented latency and duplicates: every late_every-th record becomes visible only late_by_ms after
+    // the emulator starts (0: none); every duplicate_every-th record is listed twice, as a retried batch is.
+    int late_every = 0;
+    int64_t late_by_ms = 0;
+    int duplicate_every = 0;
     int signin_records = 0;  // signIns of every kind (see signin_data.hpp for the mix)
     Faults faults;
 };

@@ -83,6 +83,7 @@ std::vector<SignInRecord> generate_signins(const Tenant& tenant) {
     records.reserve(static_cast<size_t>(tenant.signin_records));
     for (int n = 0; n < tenant.signin_records; ++n) {
         SignInRecord record;
+        record.n = n;
         record.time_ms = kFirstSignInMs + static_cast<int64_t>(n) * 500;
         char id[64];
         std::snprintf(id, sizeof(id), "%s-signin-%08d", tenant.id.substr(0, 8).c_str(), n);

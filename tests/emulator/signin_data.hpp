@@ -11,6 +11,7 @@ namespace vigil::emulator {
 // One generated sign-in, rendered once (v1.0 and beta bodies) so that serving a page is copying bytes: the emulator
 // must never be what limits a benchmark of the agent.
 struct SignInRecord {
+    int n;  // generation number: decides lateness and duplication
     int64_t time_ms;
     std::string id;
     std::string event_type;  // interactiveUser | nonInteractiveUser | servicePrincipal | managedIdentity

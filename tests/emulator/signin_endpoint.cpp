@@ -61,11 +61,10 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     }
     const std::vector<SignInRecord>& records = emulator_.signins(tenant->id);
     if (!resumed) {
-        // Newest first: skip what is newer than the window's end.
-        start =
-            static_cast<size_t>(std::partition_point(records.begin(), records.end(),
-                                                     [&](const SignInRecord& r) { return r.time_ms > filter->to_ms; }) -
-                                records.begin());
+        // Newest first: skip what is newer than the window's end. start counts positions: two per record.
+        const auto first = std::partition_point(records.begin(), records.end(),
+                                                [&](const SignInRecord& r) { return r.time_ms > filter->to_ms; });
+        start = 2 * static_cast<size_t>(first - records.begin());
     }
     std::string body;
     body.reserve(static_cast<size_t>(top) * 1600 + 512);
@@ -74,24 +73,33 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     body += R"(/$metadata#auditLogs/signIns",)";
     const size_t value_at = body.size();
     body += R"("value":[)";
+    // Positions count copies: a duplicated record is listed twice, and a page may end between its two copies.
     int count = 0;
-    size_t i = start;
-    for (; i < records.size() && records[i].time_ms >= filter->from_ms; ++i) {
-        if (!matches(records[i], *filter)) continue;
-        if (count == top) break;  // records[i] matches: it starts the next page
-        if (count++ > 0) body += ',';
-        body += beta_ ? records[i].beta_json : records[i].v1_json;
+    int64_t next = -1;
+    for (size_t i = start / 2; i < records.size() && records[i].time_ms >= filter->from_ms && next < 0; ++i) {
+        const SignInRecord& record = records[i];
+        if (!matches(record, *filter) || !emulator_.visible(*tenant, record.n)) continue;
+        for (int copy = 0; copy < GraphEmulator::copies(*tenant, record.n); ++copy) {
+            const int64_t here = static_cast<int64_t>(2 * i) + copy;
+            if (resumed && here < static_cast<int64_t>(start)) continue;
+            if (count == top) {
+                next = here;
+                break;
+            }
+            if (count++ > 0) body += ',';
+            body += beta_ ? record.beta_json : record.v1_json;
+        }
     }
     body += "]}";
-    if (i < records.size() && records[i].time_ms >= filter->from_ms && count == top) {
-        std::string next = emulator_.base_url() + uri.getPath() + "?$top=" + std::to_string(top);
+    if (next >= 0) {
+        std::string link = emulator_.base_url() + uri.getPath() + "?$top=" + std::to_string(top);
         if (!filter_text.empty()) {
             std::string encoded;
             Poco::URI::encode(filter_text, "&=+?#/:'() ", encoded);
-            next += "&$filter=" + encoded;
+            link += "&$filter=" + encoded;
         }
-        next += "&$skiptoken=" + crypto::base64url_encode(std::to_string(i));
-        body.insert(value_at, "\"@odata.nextLink\":\"" + next + "\",");
+        link += "&$skiptoken=" + crypto::base64url_encode(std::to_string(next));
+        body.insert(value_at, "\"@odata.nextLink\":\"" + link + "\",");
     }
     send_page(emulator_, request, response, body, cut_page);
 }

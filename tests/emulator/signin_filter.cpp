@@ -55,9 +55,11 @@ std::string unwrap(std::string text) {
 
 const std::set<std::string> kEventTypes{"interactiveUser", "nonInteractiveUser", "servicePrincipal", "managedIdentity"};
 
-bool clause(const std::string& raw, bool beta, SignInFilter& filter) {
+bool clause(const std::string& raw, bool beta, bool audits, SignInFilter& filter) {
     const std::string text = unwrap(raw);
-    static const std::regex time_clause(R"(^createdDateTime (ge|le|eq) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)$)");
+    static const std::regex signin_time(R"(^createdDateTime (ge|le|eq) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)$)");
+    static const std::regex audit_time(R"(^activityDateTime (ge|le|eq) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)$)");
+    const std::regex& time_clause = audits ? audit_time : signin_time;
     static const std::regex error_clause(R"(^status/errorCode eq (\d+)$)");
     static const std::regex any_clause(R"(^signInEventTypes/any\((\w+):\s*(.+)\)$)");
     std::smatch match;
@@ -68,11 +70,11 @@ bool clause(const std::string& raw, bool beta, SignInFilter& filter) {
         if (match[1] == "le" || match[1] == "eq") filter.to_ms = std::min(filter.to_ms, *ms);
         return true;
     }
-    if (std::regex_match(text, match, error_clause)) {
+    if (!audits && std::regex_match(text, match, error_clause)) {
         filter.error_code = std::stoi(match[1]);
         return true;
     }
-    if (beta && std::regex_match(text, match, any_clause)) {
+    if (!audits && beta && std::regex_match(text, match, any_clause)) {
         const std::string variable = match[1];
         const std::regex comparison("^" + variable + R"( (eq|ne) '(\w+)'$)");
         std::set<std::string> chosen;
@@ -119,19 +121,31 @@ std::optional<int64_t> parse_utc_ms(const std::string& text) {
     return static_cast<int64_t>(timegm(&parts)) * 1000 + milliseconds;
 }
 
-std::optional<SignInFilter> parse_signin_filter(const std::string& text, bool beta, std::string& error) {
+namespace {
+
+std::optional<SignInFilter> parse_filter(const std::string& text, bool beta, bool audits, std::string& error) {
     SignInFilter filter;
     if (trim(text).empty()) return filter;
     for (const std::string& part : split_and(unwrap(text))) {
         // A parenthesised group of and-ed clauses, as in "(createdDateTime ge X and createdDateTime le Y) and ...".
         for (const std::string& inner : split_and(unwrap(part))) {
-            if (!clause(inner, beta, filter)) {
+            if (!clause(inner, beta, audits, filter)) {
                 error = "Invalid filter clause: the filter '" + trim(inner) + "' is not supported.";
                 return std::nullopt;
             }
         }
     }
     return filter;
+}
+
+}  // namespace
+
+std::optional<SignInFilter> parse_signin_filter(const std::string& text, bool beta, std::string& error) {
+    return parse_filter(text, beta, false, error);
+}
+
+std::optional<SignInFilter> parse_audit_filter(const std::string& text, std::string& error) {
+    return parse_filter(text, false, true, error);
 }
 
 }  // namespace vigil::emulator

@@ -23,6 +23,9 @@ struct SignInFilter {
 // nullopt and error set (Graph's message) when the filter is not one of the supported forms.
 std::optional<SignInFilter> parse_signin_filter(const std::string& text, bool beta, std::string& error);
 
+// directoryAudits: `activityDateTime ge|le|eq T` joined by `and` (event types and error codes are refused).
+std::optional<SignInFilter> parse_audit_filter(const std::string& text, std::string& error);
+
 // 2026-01-13T14:13:32Z or 2026-01-13T14:13:32.123Z to milliseconds; nullopt if malformed.
 std::optional<int64_t> parse_utc_ms(const std::string& text);
 

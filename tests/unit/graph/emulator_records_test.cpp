@@ -1,0 +1,109 @@
+// The emulator's records behave as Graph's are documented to: audit time windows and ordering, records that become
+// visible late, and records delivered twice. Seen through the real GraphClient.
+#include "emulator.hpp"
+#include "graph/graph_client.hpp"
+#include "support/emulator_source.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+namespace vigil::graph {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kApp = "00000000-0000-0000-0000-00000000000a";
+const std::string kPlain = "aaaaaaaa-0000-0000-0000-000000000001";
+const std::string kLate = "aaaaaaaa-0000-0000-0000-000000000002";
+const std::string kDuplicates = "aaaaaaaa-0000-0000-0000-000000000003";
+
+class EmulatorRecords : public testing::Test {
+protected:
+    static emulator::Tenant tenant(const std::string& id) {
+        emulator::Tenant t;
+        t.id = id;
+        t.domain = "contoso.example";
+        t.audit_records = 100;
+        t.signin_records = 100;
+        t.applications = {emulator::Application(kApp, "s", false, "")};
+        return t;
+    }
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        emulator::Tenant late = tenant(kLate);
+        late.late_every = 5;
+        late.late_by_ms = 1500;
+        emulator::Tenant duplicates = tenant(kDuplicates);
+        duplicates.duplicate_every = 7;
+        emulator::Scenario scenario;
+        scenario.tenants = {tenant(kPlain), late, duplicates};
+        emulator_ = new emulator::GraphEmulator({dir_->file("emulator"), scenario, 0});
+    }
+    static void TearDownTestSuite() {
+        delete emulator_;
+        delete dir_;
+    }
+    std::vector<std::string> ids(const std::string& tenant_id, const std::string& path) {
+        std::vector<std::string> found;
+        GraphClient client(test::emulator_source(*emulator_, tenant_id, kApp), tokens_, limiter_,
+                           RetryPolicy{2, 10ms, 20ms}, cancelled_);
+        client.get_pages(path, [&](std::string_view page) {
+            const auto values =
+                Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
+            for (unsigned i = 0; i < values->size(); ++i)
+                found.push_back(values->getObject(i)->getValue<std::string>("id"));
+            return true;
+        });
+        return found;
+    }
+
+    static inline test::TempDir* dir_ = nullptr;
+    static inline emulator::GraphEmulator* emulator_ = nullptr;
+    TokenCache tokens_;
+    RequestLimiter limiter_{1000, 1000ms};
+    std::atomic<bool> cancelled_{false};
+};
+
+TEST_F(EmulatorRecords, AuditsHonourTheirTimeWindowAndOrder) {
+    // Audits are one second apart from 2026-01-01T00:00:00Z: 00:00:10 to 00:00:19 is records 10 to 19.
+    const auto window = ids(kPlain,
+                            "/v1.0/auditLogs/directoryAudits?$top=4&$filter=activityDateTime ge "
+                            "2026-01-01T00:00:10Z and activityDateTime le 2026-01-01T00:00:19Z");
+    const auto all = emulator_->audit_ids(kPlain);
+    EXPECT_EQ(window, std::vector<std::string>(all.begin() + 10, all.begin() + 20));
+    const auto newest_first = ids(kPlain, "/v1.0/auditLogs/directoryAudits?$top=30&$orderby=activityDateTime desc");
+    EXPECT_EQ(newest_first, std::vector<std::string>(all.rbegin(), all.rend()));
+    EXPECT_THROW(ids(kPlain, "/v1.0/auditLogs/directoryAudits?$filter=category eq 'UserManagement'"), GraphError)
+        << "filtering on category is undocumented: refused";
+}
+
+TEST_F(EmulatorRecords, LateRecordsAppearOnlyAfterTheirDelay) {
+    const auto all = emulator_->audit_ids(kLate);
+    const auto early = ids(kLate, "/v1.0/auditLogs/directoryAudits?$top=30");
+    EXPECT_EQ(early.size(), all.size() - all.size() / 5) << "every fifth record is not visible yet";
+    EXPECT_EQ(std::count(early.begin(), early.end(), all[5]), 0);
+    std::this_thread::sleep_for(1600ms);
+    EXPECT_EQ(ids(kLate, "/v1.0/auditLogs/directoryAudits?$top=30"), all) << "now every record is there";
+}
+
+TEST_F(EmulatorRecords, DuplicatesAreListedTwiceAcrossPageBoundaries) {
+    const auto all = emulator_->audit_ids(kDuplicates);
+    // Pages of 8: record 7's two copies fall on both sides of the first page boundary.
+    const auto listed = ids(kDuplicates, "/v1.0/auditLogs/directoryAudits?$top=8");
+    EXPECT_EQ(listed.size(), all.size() + (all.size() + 6) / 7);
+    EXPECT_EQ(std::count(listed.begin(), listed.end(), all[7]), 2);
+    EXPECT_EQ(std::count(listed.begin(), listed.end(), all[8]), 1);
+    EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()).size(), all.size());
+    const auto signins = ids(kDuplicates, "/v1.0/auditLogs/signIns?$top=9");
+    std::set<std::string> unique(signins.begin(), signins.end());
+    EXPECT_GT(signins.size(), unique.size()) << "sign-ins are duplicated too";
+}
+
+}  // namespace
+}  // namespace vigil::graph
