@@ -51,32 +51,18 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
     if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
     bool cut_page = false;
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
-    const Poco::URI uri(request.getURI());
-    int top = 1000;
-    std::string filter_text;
-    bool descending = false;
-    int64_t position = -1;  // 2 * record + copy: where the page starts (a duplicated record is listed twice)
-    for (const auto& [name, value] : uri.getQueryParameters()) {
-        if (name == "$top") top = std::stoi(value);
-        if (name == "$filter") filter_text = value;
-        if (name == "$orderby") descending = value == "activityDateTime desc";
-        if (name == "$orderby" && value != "activityDateTime desc" && value != "activityDateTime asc" &&
-            value != "activityDateTime") {
-            send_graph_error(response, 400, "BadRequest", "$orderby is only supported on activityDateTime.");
-            return;
-        }
-        if (name == "$skiptoken") position = std::stoll(crypto::base64url_decode(value).value_or("0"));
-        if (name == "$skip") {
-            send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
-            return;
-        }
-    }
-    if (top < 1 || top > 1000) {
-        send_graph_error(response, 400, "BadRequest", "Invalid page size specified: '" + std::to_string(top) + "'.");
+    const auto query = read_list_query(request.getURI(), response);
+    if (!query) return;
+    if (!query->orderby.empty() && query->orderby != "activityDateTime desc" &&
+        query->orderby != "activityDateTime asc" && query->orderby != "activityDateTime") {
+        send_graph_error(response, 400, "BadRequest", "$orderby is only supported on activityDateTime.");
         return;
     }
+    const bool descending = query->orderby == "activityDateTime desc";
+    const int top = query->top;
+    const int64_t position = query->position.value_or(-1);  // 2 * record + copy: a duplicate is listed twice
     std::string error;
-    const auto filter = parse_audit_filter(filter_text, error);
+    const auto filter = parse_audit_filter(query->filter, error);
     if (!filter) {
         send_graph_error(response, 400, "BadRequest", error);
         return;
@@ -110,15 +96,8 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
     }
     body += "]}";
     if (next >= 0) {
-        std::string link = emulator_.base_url() + "/v1.0/auditLogs/directoryAudits?$top=" + std::to_string(top);
-        if (!filter_text.empty()) {
-            std::string encoded;
-            Poco::URI::encode(filter_text, "&=+?#/:'() ", encoded);
-            link += "&$filter=" + encoded;
-        }
-        if (descending) link += "&$orderby=activityDateTime%20desc";
-        link += "&$skiptoken=" + crypto::base64url_encode(std::to_string(next));
-        body.insert(value_at, "\"@odata.nextLink\":\"" + link + "\",");
+        body.insert(value_at, "\"@odata.nextLink\":\"" +
+                                  next_link(emulator_, "/v1.0/auditLogs/directoryAudits", *query, next) + "\",");
     }
     send_page(emulator_, request, response, body, cut_page);
 }

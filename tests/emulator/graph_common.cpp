@@ -1,11 +1,13 @@
 #include "graph_common.hpp"
 
+#include "crypto/base64url.hpp"
 #include "emulator.hpp"
 #include "util/json_text.hpp"
 
 #include <Poco/DeflatingStream.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
 
 namespace vigil::emulator {
 
@@ -61,6 +63,39 @@ bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPS
     }
     cut_page = every(faults.malformed_every);
     return false;
+}
+
+std::optional<ListQuery> read_list_query(const std::string& uri, Poco::Net::HTTPServerResponse& response) {
+    ListQuery query;
+    for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) {
+        if (name == "$top") query.top = std::stoi(value);
+        if (name == "$filter") query.filter = value;
+        if (name == "$orderby") query.orderby = value;
+        if (name == "$skiptoken") query.position = std::stoll(crypto::base64url_decode(value).value_or("0"));
+        if (name == "$skip") {
+            send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
+            return std::nullopt;
+        }
+    }
+    if (query.top < 1 || query.top > 1000) {
+        send_graph_error(response, 400, "BadRequest",
+                         "Invalid page size specified: '" + std::to_string(query.top) + "'.");
+        return std::nullopt;
+    }
+    return query;
+}
+
+std::string next_link(const GraphEmulator& emulator, const std::string& path, const ListQuery& query,
+                      int64_t position) {
+    const auto encoded = [](const std::string& text) {
+        std::string out;
+        Poco::URI::encode(text, "&=+?#/:'() ", out);
+        return out;
+    };
+    std::string link = emulator.base_url() + path + "?$top=" + std::to_string(query.top);
+    if (!query.filter.empty()) link += "&$filter=" + encoded(query.filter);
+    if (!query.orderby.empty()) link += "&$orderby=" + encoded(query.orderby);
+    return link + "&$skiptoken=" + crypto::base64url_encode(std::to_string(position));
 }
 
 void send_page(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace vigil::emulator {
@@ -24,6 +26,18 @@ bool authorize(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, P
 // when a fault was played (the handler stops). The malformed-page fault is reported through cut_page.
 bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response, bool& cut_page);
+
+// The paging and query options of a listing, as Graph takes them.
+struct ListQuery {
+    int top = 1000;
+    std::string filter;
+    std::string orderby;
+    std::optional<int64_t> position;  // from $skiptoken: where the page starts
+};
+// Reads them; sends Graph's 400 (and returns nullopt) for $skip and for $top outside 1..1000.
+std::optional<ListQuery> read_list_query(const std::string& uri, Poco::Net::HTTPServerResponse& response);
+// The @odata.nextLink that continues query at position: the same path and options, an opaque skip token.
+std::string next_link(const GraphEmulator& emulator, const std::string& path, const ListQuery& query, int64_t position);
 
 // Sends a JSON page, gzipped when the client asks and the scenario allows.
 void send_page(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

@@ -32,29 +32,13 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     bool cut_page = false;
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
 
-    const Poco::URI uri(request.getURI());
-    int top = 1000;
-    std::string filter_text;
-    size_t start = 0;
-    bool resumed = false;
-    for (const auto& [name, value] : uri.getQueryParameters()) {
-        if (name == "$top") top = std::stoi(value);
-        if (name == "$filter") filter_text = value;
-        if (name == "$skiptoken") {
-            start = std::stoull(crypto::base64url_decode(value).value_or("0"));
-            resumed = true;
-        }
-        if (name == "$skip") {
-            send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
-            return;
-        }
-    }
-    if (top < 1 || top > 1000) {
-        send_graph_error(response, 400, "BadRequest", "Invalid page size specified: '" + std::to_string(top) + "'.");
-        return;
-    }
+    const auto query = read_list_query(request.getURI(), response);
+    if (!query) return;
+    const int top = query->top;
+    const bool resumed = query->position.has_value();
+    size_t start = resumed ? static_cast<size_t>(*query->position) : 0;
     std::string error;
-    const auto filter = parse_signin_filter(filter_text, beta_, error);
+    const auto filter = parse_signin_filter(query->filter, beta_, error);
     if (!filter) {
         send_graph_error(response, 400, "BadRequest", error);
         return;
@@ -92,14 +76,8 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     }
     body += "]}";
     if (next >= 0) {
-        std::string link = emulator_.base_url() + uri.getPath() + "?$top=" + std::to_string(top);
-        if (!filter_text.empty()) {
-            std::string encoded;
-            Poco::URI::encode(filter_text, "&=+?#/:'() ", encoded);
-            link += "&$filter=" + encoded;
-        }
-        link += "&$skiptoken=" + crypto::base64url_encode(std::to_string(next));
-        body.insert(value_at, "\"@odata.nextLink\":\"" + link + "\",");
+        const std::string path = beta_ ? "/beta/auditLogs/signIns" : "/v1.0/auditLogs/signIns";
+        body.insert(value_at, "\"@odata.nextLink\":\"" + next_link(emulator_, path, *query, next) + "\",");
     }
     send_page(emulator_, request, response, body, cut_page);
 }
