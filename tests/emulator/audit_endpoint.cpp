@@ -51,7 +51,7 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
     if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
     bool cut_page = false;
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
-    const auto query = read_list_query(request.getURI(), response);
+    const auto query = read_list_query(request.getURI(), *tenant, response);
     if (!query) return;
     if (!query->orderby.empty() && query->orderby != "activityDateTime desc" &&
         query->orderby != "activityDateTime asc" && query->orderby != "activityDateTime") {

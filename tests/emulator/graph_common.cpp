@@ -65,13 +65,23 @@ bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPS
     return false;
 }
 
-std::optional<ListQuery> read_list_query(const std::string& uri, Poco::Net::HTTPServerResponse& response) {
+std::optional<ListQuery> read_list_query(const std::string& uri, const Tenant& tenant,
+                                         Poco::Net::HTTPServerResponse& response) {
     ListQuery query;
     for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) {
         if (name == "$top") query.top = std::stoi(value);
         if (name == "$filter") query.filter = value;
         if (name == "$orderby") query.orderby = value;
-        if (name == "$skiptoken") query.position = std::stoll(crypto::base64url_decode(value).value_or("0"));
+        if (name == "$skiptoken") {
+            // "position:issued_ms", opaque to clients.
+            const std::string token = crypto::base64url_decode(value).value_or("0:0");
+            query.position = std::stoll(token.substr(0, token.find(':')));
+            const int64_t issued_ms = std::stoll(token.substr(token.find(':') + 1));
+            if (tenant.link_ttl_ms > 0 && now_ms() - issued_ms > tenant.link_ttl_ms) {
+                send_graph_error(response, 400, "", "Invalid Skip Token");
+                return std::nullopt;
+            }
+        }
         if (name == "$skip") {
             send_graph_error(response, 400, "BadRequest", "Query option 'Skip' is not allowed.");
             return std::nullopt;
@@ -95,7 +105,7 @@ std::string next_link(const GraphEmulator& emulator, const std::string& path, co
     std::string link = emulator.base_url() + path + "?$top=" + std::to_string(query.top);
     if (!query.filter.empty()) link += "&$filter=" + encoded(query.filter);
     if (!query.orderby.empty()) link += "&$orderby=" + encoded(query.orderby);
-    return link + "&$skiptoken=" + crypto::base64url_encode(std::to_string(position));
+    return link + "&$skiptoken=" + crypto::base64url_encode(std::to_string(position) + ":" + std::to_string(now_ms()));
 }
 
 void send_page(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

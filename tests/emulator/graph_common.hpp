@@ -34,8 +34,10 @@ struct ListQuery {
     std::string orderby;
     std::optional<int64_t> position;  // from $skiptoken: where the page starts
 };
-// Reads them; sends Graph's 400 (and returns nullopt) for $skip and for $top outside 1..1000.
-std::optional<ListQuery> read_list_query(const std::string& uri, Poco::Net::HTTPServerResponse& response);
+// Reads them; sends Graph's 400 (and returns nullopt) for $skip, for $top outside 1..1000, and for a skip token
+// older than the tenant's link_ttl_ms ("Invalid Skip Token", as Graph has been seen to answer).
+std::optional<ListQuery> read_list_query(const std::string& uri, const Tenant& tenant,
+                                         Poco::Net::HTTPServerResponse& response);
 // The @odata.nextLink that continues query at position: the same path and options, an opaque skip token.
 std::string next_link(const GraphEmulator& emulator, const std::string& path, const ListQuery& query, int64_t position);
 

@@ -63,6 +63,7 @@ Scenario Scenario::load(const std::string& path) {
         if (node["late_every"]) tenant.late_every = node["late_every"].as<int>();
         if (node["late_by_ms"]) tenant.late_by_ms = node["late_by_ms"].as<int64_t>();
         if (node["duplicate_every"]) tenant.duplicate_every = node["duplicate_every"].as<int>();
+        if (node["link_ttl_ms"]) tenant.link_ttl_ms = node["link_ttl_ms"].as<int64_t>();
         if (const YAML::Node faults = node["faults"]) {
             if (faults["throttle_every"]) tenant.faults.throttle_every = faults["throttle_every"].as<int>();
             if (faults["retry_after"]) tenant.faults.retry_after = faults["retry_after"].as<std::string>();

@@ -51,7 +51,8 @@ struct Tenant {
     int late_every = 0;
     int64_t late_by_ms = 0;
     int duplicate_every = 0;
-    int signin_records = 0;  // signIns of every kind (see signin_data.hpp for the mix)
+    int64_t link_ttl_ms = 0;  // a nextLink older than this answers 400 "Invalid Skip Token" (0: never expires)
+    int signin_records = 0;   // signIns of every kind (see signin_data.hpp for the mix)
     Faults faults;
 };
 

@@ -32,7 +32,7 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     bool cut_page = false;
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
 
-    const auto query = read_list_query(request.getURI(), response);
+    const auto query = read_list_query(request.getURI(), *tenant, response);
     if (!query) return;
     const int top = query->top;
     const bool resumed = query->position.has_value();

@@ -19,7 +19,8 @@ int64_t wall_ms() {
         .count();
 }
 
-// Graph's error body: {"error":{"code":"...","message":"..."}}. Empty strings when it is something else.
+// Graph's error body: {"error":{"code":"...","message":"...","innerError":{...}}}. Empty strings when it is
+// something else.
 std::pair<std::string, std::string> graph_error_of(const std::string& body) {
     try {
         const auto root = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
@@ -29,6 +30,24 @@ std::pair<std::string, std::string> graph_error_of(const std::string& body) {
     } catch (const std::exception&) {
         return {};
     }
+}
+
+// Whether the error, or any innerError inside it, carries one of Graph's codes for an expired delta token.
+bool says_resync(const std::string& body) {
+    static const char* const kCodes[] = {"syncStateNotFound", "resyncRequired", "resyncApplyDifferences",
+                                         "resyncUploadDifferences"};
+    try {
+        auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>()->getObject("error");
+        while (object) {
+            const std::string code = object->optValue<std::string>("code", "");
+            for (const char* wanted : kCodes) {
+                if (code == wanted) return true;
+            }
+            object = object->has("innerError") ? object->getObject("innerError") : object->getObject("innererror");
+        }
+    } catch (const std::exception&) {
+    }
+    return false;
 }
 
 std::string path_of(const std::string& url) {
@@ -90,6 +109,15 @@ std::string GraphClient::token(bool force_refresh) {
 
 GraphError graph_error_for(int status, const std::string& body, const std::string& request, const std::string& url) {
     const auto [code, message] = graph_error_of(body);
+    // Skip tokens (documented only in issues: 400 "Invalid Skip Token") and delta tokens (410, syncStateNotFound,
+    // resyncRequired ...) expire; only the caller can restart its listing, so it is told apart from other 4xx.
+    if (status == 410 || (status >= 400 && status < 500 && says_resync(body)) ||
+        (status == 400 && message.rfind("Invalid Skip Token", 0) == 0)) {
+        return GraphError(GraphError::Kind::expired_link,
+                          request + " could not continue: its nextLink or delta token expired (HTTP " +
+                              std::to_string(status) + (message.empty() ? "" : ": " + message) +
+                              "); restart the listing from its start");
+    }
     if (status == 403 && code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
         return GraphError(GraphError::Kind::licence,
                           request +

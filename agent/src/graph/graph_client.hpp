@@ -28,7 +28,18 @@ struct GraphSource {
 // A Graph request that failed for good (retries spent, or not worth retrying): what happened and what to do.
 class GraphError : public std::runtime_error {
 public:
-    enum class Kind { auth, permission, licence, throttled, unavailable, bad_request, not_found, tls, cancelled };
+    enum class Kind {
+        auth,
+        permission,
+        licence,
+        throttled,
+        unavailable,
+        bad_request,
+        not_found,
+        tls,
+        cancelled,
+        expired_link  // a nextLink's skip token or a delta token expired: restart that listing
+    };
     GraphError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     Kind kind() const { return kind_; }
 

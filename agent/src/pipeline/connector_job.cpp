@@ -207,6 +207,8 @@ vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_f
         switch (failure.kind()) {
             case Kind::cancelled:
                 return fail(VIGIL_ERR_CANCELLED, failure.what());
+            case Kind::expired_link:
+                return fail(VIGIL_ERR_EXPIRED, failure.what());
             case Kind::auth:
             case Kind::permission:
             case Kind::tls:

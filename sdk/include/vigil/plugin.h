@@ -52,7 +52,8 @@ typedef enum vigil_status {
     VIGIL_ERR_IO = 5,               /* storage or network failure; the host retries later with backoff */
     VIGIL_ERR_UNAVAILABLE = 6,      /* a remote service failed or throttled; retry later */
     VIGIL_ERR_INTERNAL = 7,         /* a bug or an unexpected exception inside the plugin */
-    VIGIL_ERR_DENIED = 8            /* (1.1) refused for good: bad credentials, a missing permission; say what to fix */
+    VIGIL_ERR_DENIED = 8,           /* (1.1) refused for good: bad credentials, a missing permission; say what to fix */
+    VIGIL_ERR_EXPIRED = 9           /* (1.1) a nextLink or delta token expired: restart that listing from its start */
 } vigil_status;
 
 typedef enum vigil_plugin_kind {
@@ -208,7 +209,9 @@ typedef struct vigil_host {
      * to on_page as it arrives. path_or_url and user_data: borrowed. Returns VIGIL_OK when every page was handed
      * over (or on_page stopped), VIGIL_ERR_CANCELLED when the host is stopping, VIGIL_ERR_DENIED for what a person
      * must fix (credentials, permissions), VIGIL_ERR_UNAVAILABLE when retries were spent or a licence is missing
-     * (try again at the next run); error receives one line naming the tenant and what to do. */
+     * (try again at the next run), VIGIL_ERR_EXPIRED when a nextLink or deltaLink expired mid-listing (pages
+     * already handed over stand; restart the time window, or sync in full); error receives one line naming the
+     * tenant and what to do. */
     vigil_status (*graph_get)(vigil_host_ctx* ctx, const char* path_or_url, vigil_graph_page_fn on_page,
                               void* user_data, char* error, size_t error_capacity);
 } vigil_host;

@@ -95,8 +95,19 @@ TEST(DocumentationFixtures, GraphErrorsMapToAdvice) {
     EXPECT_EQ(licence.kind(), GraphError::Kind::licence);
     const GraphError skip = graph_error_for(400, fixture("graph_error_invalid_skip_token.json"), "GET /v1.0/users",
                                             "https://graph.microsoft.com/v1.0/users");
-    EXPECT_EQ(skip.kind(), GraphError::Kind::bad_request);
+    EXPECT_EQ(skip.kind(), GraphError::Kind::expired_link) << "the caller restarts its time window";
     EXPECT_NE(std::string(skip.what()).find("Invalid Skip Token"), std::string::npos) << skip.what();
+    // Delta tokens: 410, or syncStateNotFound / resyncRequired, also nested in innerError.
+    EXPECT_EQ(graph_error_for(410, "{}", "GET /v1.0/users/delta", "u").kind(), GraphError::Kind::expired_link);
+    EXPECT_EQ(graph_error_for(400, R"({"error":{"code":"BadRequest","innerError":{"code":"syncStateNotFound"}}})",
+                              "GET /v1.0/groups/delta", "u")
+                  .kind(),
+              GraphError::Kind::expired_link);
+    EXPECT_EQ(graph_error_for(400, R"({"error":{"code":"resyncRequired","message":"x"}})", "GET d", "u").kind(),
+              GraphError::Kind::expired_link);
+    const GraphError invalid_range =
+        graph_error_for(400, fixture("graph_error_example_invalidRange.json"), "GET x", "u");
+    EXPECT_EQ(invalid_range.kind(), GraphError::Kind::bad_request) << "other 400s are not expiries";
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <thread>
+
 namespace vigil::graph {
 namespace {
 
@@ -35,15 +37,25 @@ const std::string kThrottled = "22222222-2222-2222-2222-222222222222";
 const std::string kFlaky = "33333333-3333-3333-3333-333333333333";
 const std::string kAlways429 = "44444444-4444-4444-4444-444444444444";
 const std::string kBroken = "66666666-6666-6666-6666-666666666666";
+const std::string kShortLinks = "99999999-6666-6666-6666-666666666666";
+
+emulator::Tenant short_links() {
+    emulator::Tenant t = tenant(kShortLinks, 30);
+    t.link_ttl_ms = 150;
+    return t;
+}
 
 class GraphClientTest : public testing::Test {
 protected:
     static void SetUpTestSuite() {
         dir_ = new test::TempDir;
         emulator::Scenario scenario;
-        scenario.tenants = {tenant(kPlain, 2500), tenant(kThrottled, 50, {2, "0.3", 0}),
-                            tenant(kFlaky, 50, {0, "1", 2}), tenant(kAlways429, 10, {1, "0.01", 0}),
-                            tenant(kBroken, 60, {0, "1", 0, 3, 4})};
+        scenario.tenants = {tenant(kPlain, 2500),
+                            tenant(kThrottled, 50, {2, "0.3", 0}),
+                            tenant(kFlaky, 50, {0, "1", 2}),
+                            tenant(kAlways429, 10, {1, "0.01", 0}),
+                            tenant(kBroken, 60, {0, "1", 0, 3, 4}),
+                            short_links()};
         emulator_ = new emulator::GraphEmulator({dir_->file("emulator"), scenario, 0});
     }
     static void TearDownTestSuite() {
@@ -135,6 +147,27 @@ TEST_F(GraphClientTest, RetriesMalformedPagesAndConnectionResets) {
     // Resets never reach the request log (no response is sent); the cut pages are there as 200s, then retried.
     const auto requests = graph_requests_since(before);
     EXPECT_GT(requests.size(), 6u);
+}
+
+TEST_F(GraphClientTest, AnExpiredNextLinkIsToldApartSoTheListingCanRestart) {
+    auto graph = client(kShortLinks);
+    int pages = 0;
+    try {
+        graph->get_pages("/v1.0/auditLogs/directoryAudits?$top=10", [&](std::string_view) {
+            if (++pages == 1) std::this_thread::sleep_for(250ms);  // longer than the link lives
+            return true;
+        });
+        FAIL() << "the second page's link had expired";
+    } catch (const GraphError& failure) {
+        EXPECT_EQ(failure.kind(), GraphError::Kind::expired_link);
+        EXPECT_NE(std::string(failure.what()).find("Invalid Skip Token); restart the listing from its start"),
+                  std::string::npos)
+            << failure.what();
+    }
+    EXPECT_EQ(pages, 1) << "the page handed over before stands";
+    EXPECT_EQ(ids_of_pages(*client(kShortLinks), "/v1.0/auditLogs/directoryAudits?$top=10"),
+              emulator_->audit_ids(kShortLinks))
+        << "a prompt listing finishes";
 }
 
 TEST_F(GraphClientTest, GivesUpAfterTheAttemptsWithAClearError) {
