@@ -5,6 +5,7 @@
 #include "crypto/certificate.hpp"
 #include "signin_endpoint.hpp"
 #include "token_endpoint.hpp"
+#include "util/wall_clock.hpp"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -25,8 +26,7 @@
 namespace vigil::emulator {
 
 int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return wall_clock_ms();
 }
 
 namespace {

@@ -21,11 +21,6 @@ struct Row {
     std::string result;  // "ok", or what failed and what to do
 };
 
-int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
     return text;
@@ -56,21 +51,19 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
         return;
     }
     const auto graph_source = graph_source_for(config, organization, source);
-    graph::HttpsClient http(graph::HttpsOptions{graph_source->ca_file});
+    const std::atomic<bool> never_cancelled{false};
+    // Two quick attempts: doctor answers in seconds, it does not wait out a long throttle.
+    graph::GraphClient client(*graph_source, tokens, limiter,
+                              graph::RetryPolicy{2, std::chrono::milliseconds(500), std::chrono::milliseconds(2000)},
+                              never_cancelled);
+    const std::string token_check = "token (" + graph_source->credential.name + ")";
     try {
-        tokens.get(
-            graph::TokenCache::key_of(graph_source->credential.name, source.tenant_id, graph_source->endpoints.login),
-            [&] {
-                return graph::request_token(http, graph_source->endpoints, source.tenant_id, graph_source->credential,
-                                            wall_ms());
-            },
-            wall_ms());
-        rows.push_back({name, "token (" + graph_source->credential.name + ")", true, ""});
+        client.authenticate();
+        rows.push_back({name, token_check, true, ""});
     } catch (const std::exception& failure) {
-        rows.push_back({name, "token (" + graph_source->credential.name + ")", false, failure.what()});
+        rows.push_back({name, token_check, false, failure.what()});
         return;  // nothing else can work without a token
     }
-    const std::atomic<bool> never_cancelled{false};
     for (const ConnectorConfig& connector : source.connectors) {
         if (!connector.enabled) continue;
         const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);
@@ -78,10 +71,6 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
             rows.push_back({name, connector.name, true, ""});
             continue;
         }
-        // Two quick attempts: doctor answers in seconds, it does not wait out a long throttle.
-        graph::GraphClient client(
-            *graph_source, tokens, limiter,
-            graph::RetryPolicy{2, std::chrono::milliseconds(500), std::chrono::milliseconds(2000)}, never_cancelled);
         for (const std::string& probe : plugin->graph_probes) {
             const std::string check = connector.name + ": GET " + probe.substr(0, probe.find('?'));
             try {

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Parser.h>
 #include <spdlog/spdlog.h>
+#include "util/wall_clock.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,11 +14,6 @@
 namespace vigil::graph {
 
 namespace {
-
-int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Graph's error body: {"error":{"code":"...","message":"...","innerError":{...}}}. Empty strings when it is
 // something else.
@@ -103,8 +99,9 @@ std::string GraphClient::who() const {
 std::string GraphClient::token(bool force_refresh) {
     const std::string key = TokenCache::key_of(source_.credential.name, source_.tenant_id, source_.endpoints.login);
     return tokens_.get(
-        key, [&] { return request_token(http_, source_.endpoints, source_.tenant_id, source_.credential, wall_ms()); },
-        wall_ms(), force_refresh);
+        key,
+        [&] { return request_token(http_, source_.endpoints, source_.tenant_id, source_.credential, wall_clock_ms()); },
+        wall_clock_ms(), force_refresh);
 }
 
 GraphError graph_error_for(int status, const std::string& body, const std::string& request, const std::string& url) {

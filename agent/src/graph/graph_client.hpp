@@ -32,7 +32,6 @@ public:
         auth,
         permission,
         licence,
-        throttled,
         unavailable,
         bad_request,
         not_found,
@@ -64,6 +63,9 @@ public:
     // deltaLink), follows every @odata.nextLink, and hands each page's JSON to on_page as it arrives (the host
     // never holds more than one page). on_page returns false to stop. Throws GraphError.
     void get_pages(const std::string& path_or_url, const std::function<bool(std::string_view page)>& on_page);
+    // Gets a token (from the cache or the token endpoint) without calling Graph; throws TokenError, TlsError or
+    // TransportError. `vigil doctor` checks each source's credential this way.
+    void authenticate() { token(false); }
 
 private:
     struct Page {

@@ -7,6 +7,7 @@
 #include "util/json_text.hpp"
 
 #include <spdlog/spdlog.h>
+#include "util/wall_clock.hpp"
 
 #include <chrono>
 #include <cstring>
@@ -15,21 +16,6 @@
 namespace vigil {
 
 namespace {
-
-spdlog::level::level_enum to_spdlog(vigil_log_level level) {
-    switch (level) {
-        case VIGIL_LOG_TRACE:
-            return spdlog::level::trace;
-        case VIGIL_LOG_DEBUG:
-            return spdlog::level::debug;
-        case VIGIL_LOG_INFO:
-            return spdlog::level::info;
-        case VIGIL_LOG_WARN:
-            return spdlog::level::warn;
-        default:
-            return spdlog::level::err;
-    }
-}
 
 constexpr size_t kErrorCapacity = 512;
 
@@ -108,12 +94,11 @@ ConnectorJob::Totals ConnectorJob::totals() const {
 }
 
 void ConnectorJob::log(vigil_log_level level, const char* message) {
-    spdlog::log(to_spdlog(level), "[{}] {}", label_, message);
+    log_from_plugin(level, label_, message);
 }
 
 int64_t ConnectorJob::now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return wall_clock_ms();
 }
 
 vigil_status ConnectorJob::read_secret(const char* name, char* buffer, size_t capacity, size_t* out_size) {

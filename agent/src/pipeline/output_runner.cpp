@@ -3,6 +3,7 @@
 #include "plugins/plugin_registry.hpp"
 
 #include <spdlog/spdlog.h>
+#include "util/wall_clock.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -64,14 +65,11 @@ bool OutputRunner::wait_delivered(uint64_t sequence, std::chrono::steady_clock::
 }
 
 void OutputRunner::log(vigil_log_level level, const char* message) {
-    spdlog::log(
-        level >= VIGIL_LOG_ERROR ? spdlog::level::err : static_cast<spdlog::level::level_enum>(static_cast<int>(level)),
-        "[output {}] {}", output_.name, message);
+    log_from_plugin(level, "output " + output_.name, message);
 }
 
 int64_t OutputRunner::now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return wall_clock_ms();
 }
 
 vigil_status OutputRunner::set_resume_token(vigil_str token) {

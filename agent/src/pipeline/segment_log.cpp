@@ -201,13 +201,6 @@ void SegmentWriter::remove_delivered(uint64_t delivered, SegmentPosition durable
     }
 }
 
-uint64_t SegmentWriter::disk_bytes() const {
-    uint64_t total = 0;
-    std::error_code error;
-    for (const uint64_t segment : list_segments(dir_)) total += std::filesystem::file_size(file_of(segment), error);
-    return total;
-}
-
 SegmentReader::SegmentReader(std::string dir) : dir_(std::move(dir)) {}
 
 SegmentReader::~SegmentReader() {

@@ -58,8 +58,6 @@ public:
     void truncate_to(SegmentPosition position);
     // Deletes segments all of whose records have a sequence <= delivered and that end before `durable`.
     void remove_delivered(uint64_t delivered, SegmentPosition durable);
-    // Bytes of all segments on disk.
-    uint64_t disk_bytes() const;
 
 private:
     void open_segment(uint64_t first_sequence, bool create);

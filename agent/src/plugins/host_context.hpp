@@ -2,6 +2,8 @@
 
 #include <vigil/plugin.h>
 
+#include <string>
+
 // The host side of vigil_host_ctx: what a plugin instance's calls into the host reach. ConnectorJob and
 // OutputRunner implement it; the host table (host_table.cpp) forwards each C call here and turns any exception
 // into a status, so nothing unwinds through plugin code.
@@ -24,5 +26,8 @@ namespace vigil {
 
 // The one host table of this process. Static; valid for the process's lifetime.
 const vigil_host* host_table();
+
+// Writes a plugin's log line at its level, tagged (plugin-supplied levels beyond ERROR count as ERROR).
+void log_from_plugin(vigil_log_level level, const std::string& tag, const char* message);
 
 }  // namespace vigil

@@ -142,4 +142,25 @@ const vigil_host* host_table() {
     return &kHostTable;
 }
 
+void log_from_plugin(vigil_log_level level, const std::string& tag, const char* message) {
+    spdlog::level::level_enum spd = spdlog::level::err;
+    switch (level) {
+        case VIGIL_LOG_TRACE:
+            spd = spdlog::level::trace;
+            break;
+        case VIGIL_LOG_DEBUG:
+            spd = spdlog::level::debug;
+            break;
+        case VIGIL_LOG_INFO:
+            spd = spdlog::level::info;
+            break;
+        case VIGIL_LOG_WARN:
+            spd = spdlog::level::warn;
+            break;
+        default:
+            break;
+    }
+    spdlog::log(spd, "[{}] {}", tag, message);
+}
+
 }  // namespace vigil

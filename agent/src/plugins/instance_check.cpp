@@ -2,8 +2,7 @@
 
 #include "plugins/host_context.hpp"
 #include "plugins/plugin_registry.hpp"
-
-#include <chrono>
+#include "util/wall_clock.hpp"
 
 namespace vigil {
 
@@ -13,11 +12,7 @@ namespace {
 class ProbeContext final : public vigil_host_ctx {
 public:
     void log(vigil_log_level, const char*) override {}
-    int64_t now_ms() override {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    }
+    int64_t now_ms() override { return wall_clock_ms(); }
     bool cancelled() override { return true; }
 };
 

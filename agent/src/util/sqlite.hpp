@@ -26,7 +26,6 @@ public:
     Database& operator=(const Database&) = delete;
 
     void exec(const char* sql);
-    int64_t changes() const { return sqlite3_changes64(db_); }
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }
     [[noreturn]] void fail(const char* what) const;
