@@ -47,8 +47,10 @@ std::string audit_id(const Tenant& tenant, int n) {
 }
 
 void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const Tenant* tenant = nullptr;
-    if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
+    const auto caller = authorize(emulator_, request, response, {"AuditLog.Read.All"});
+    if (!caller) return;
+    const Tenant* tenant = caller->tenant;
+    if (!within_limits(emulator_, *caller, Budget::reports, 1, response)) return;
     bool cut_page = false;
     if (play_faults(emulator_, *tenant, request, response, cut_page)) return;
     const auto query = read_list_query(request.getURI(), *tenant, response);

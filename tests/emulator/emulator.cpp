@@ -3,6 +3,8 @@
 #include "audit_endpoint.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/certificate.hpp"
+#include "delta_endpoint.hpp"
+#include "directory_endpoint.hpp"
 #include "signin_endpoint.hpp"
 #include "token_endpoint.hpp"
 #include "util/wall_clock.hpp"
@@ -19,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -75,7 +78,17 @@ public:
     Logged(GraphEmulator& emulator, Poco::Net::HTTPRequestHandler* inner) : emulator_(emulator), inner_(inner) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
         const int64_t arrived_ms = now_ms();  // when the client sent it, not when the handler was done
-        inner_->handleRequest(request, response);
+        try {
+            inner_->handleRequest(request, response);
+        } catch (const std::exception& failure) {
+            // An emulator bug: say so, rather than the silent drop Poco would make of it.
+            std::fprintf(stderr, "graph-emulator: %s %s: %s\n", request.getMethod().c_str(), request.getURI().c_str(),
+                         failure.what());
+            if (!response.sent()) {
+                response.setStatus(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+                response.send() << R"({"error":{"code":"EmulatorFault","message":"see the emulator's stderr"}})";
+            }
+        }
         emulator_.log(
             LoggedRequest{request.getMethod(), request.getURI(), static_cast<int>(response.getStatus()), arrived_ms});
     }
@@ -97,6 +110,12 @@ public:
         if (path == "/v1.0/auditLogs/directoryAudits") return new Logged(emulator_, new DirectoryAudits(emulator_));
         if (path == "/v1.0/auditLogs/signIns") return new Logged(emulator_, new SignIns(emulator_, false));
         if (path == "/beta/auditLogs/signIns") return new Logged(emulator_, new SignIns(emulator_, true));
+        static const std::regex delta_path("^/(v1\\.0|beta)/(users|groups)/delta$");
+        if (std::regex_match(path, match, delta_path)) {
+            const auto resource = match[2] == "users" ? DeltaQuery::Resource::users : DeltaQuery::Resource::groups;
+            return new Logged(emulator_, new DeltaQuery(emulator_, resource, match[1]));
+        }
+        if (auto* listing = DirectoryListing::for_path(emulator_, path)) return new Logged(emulator_, listing);
         return new Logged(emulator_, new NotFound());
     }
 
@@ -107,7 +126,10 @@ private:
 }  // namespace
 
 GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
-    for (const Tenant& tenant : options_.scenario.tenants) signins_[tenant.id] = generate_signins(tenant);
+    for (const Tenant& tenant : options_.scenario.tenants) {
+        signins_[tenant.id] = generate_signins(tenant);
+        directories_[tenant.id] = Directory::generate(tenant, now_ms());
+    }
     ca_file_ = make_tls_material(options_.state_dir);
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::SERVER_USE, options_.state_dir + "/server.key",
@@ -182,6 +204,30 @@ const std::vector<SignInRecord>& GraphEmulator::signins(const std::string& tenan
     static const std::vector<SignInRecord> none;
     const auto it = signins_.find(tenant_id);
     return it == signins_.end() ? none : it->second;
+}
+
+int64_t GraphEmulator::charge(const std::string& key, int cost, int limit, int64_t window_ms) {
+    const int64_t now = now_ms();
+    std::lock_guard lock(mutex_);
+    auto& window = usage_[key];
+    while (!window.empty() && window.front().first <= now - window_ms) window.pop_front();
+    int used = 0;
+    for (const auto& [time, spent] : window) used += spent;
+    window.emplace_back(now, cost);
+    if (used + cost <= limit) return 0;
+    // This refused request stays charged, so a retry fits once enough has aged out to hold it and the retry.
+    int freed = 0;
+    for (const auto& [time, spent] : window) {
+        freed += spent;
+        if (used + cost - freed + cost <= limit) return std::max<int64_t>(1, time + window_ms - now);
+    }
+    return window_ms;
+}
+
+Directory& GraphEmulator::directory(const std::string& tenant_id) {
+    const Tenant* tenant = options_.scenario.find_tenant(tenant_id);
+    if (tenant == nullptr) throw std::invalid_argument("no emulated tenant " + tenant_id);
+    return *directories_.at(tenant->id);
 }
 
 bool GraphEmulator::remember_assertion(const std::string& jwt_id) {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "directory.hpp"
 #include "scenario.hpp"
 #include "signin_data.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +80,14 @@ public:
     std::vector<std::string> audit_ids(const std::string& tenant_id) const;
     // The tenant's pre-rendered sign-ins, newest first (empty for an unknown tenant).
     const std::vector<SignInRecord>& signins(const std::string& tenant_id) const;
+    // Charges cost against key's sliding window of at most limit; returns 0 when within it, else how long until
+    // enough of the window has passed (the Retry-After). Over-limit requests are charged too, as Graph does.
+    int64_t charge(const std::string& key, int cost, int limit, int64_t window_ms);
+    // The tenant's directory (users, groups, roles, applications ...): tests change it between collections.
+    Directory& directory(const std::string& tenant_id);
+    // Delta tokens issued before now answer 400 resyncRequired (a sync reset, without waiting for expiry).
+    void invalidate_delta_tokens() { delta_valid_from_ms_ = now_ms() + 1; }
+    int64_t delta_valid_from_ms() const { return delta_valid_from_ms_.load(); }
     // False when the assertion id was seen before (a replayed assertion).
     bool remember_assertion(const std::string& jwt_id);
 
@@ -93,6 +103,9 @@ private:
     std::set<std::string> assertion_ids_;
     std::map<std::string, int> request_counts_;
     std::map<std::string, std::vector<SignInRecord>> signins_;  // by tenant id; built before serving, then read-only
+    std::map<std::string, std::unique_ptr<Directory>> directories_;     // by tenant id; the map itself is read-only
+    std::map<std::string, std::deque<std::pair<int64_t, int>>> usage_;  // (time, cost) in the last 10 s, by key
+    std::atomic<int64_t> delta_valid_from_ms_{0};
 };
 
 }  // namespace vigil::emulator

@@ -9,6 +9,8 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
+#include <cstdio>
+
 namespace vigil::emulator {
 
 void send_graph_error(Poco::Net::HTTPServerResponse& response, int status, const std::string& code,
@@ -23,21 +25,40 @@ void send_graph_error(Poco::Net::HTTPServerResponse& response, int status, const
     response.send() << body;
 }
 
-bool authorize(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-               const std::string& permission, const Tenant*& tenant) {
+std::optional<Caller> authorize(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response, const std::vector<const char*>& any_of) {
     const std::string authorization = request.get("Authorization", "");
-    const Application* application = nullptr;
+    Caller caller;
     if (authorization.rfind("Bearer ", 0) != 0 ||
-        !emulator.holder_of_token(authorization.substr(7), tenant, application)) {
+        !emulator.holder_of_token(authorization.substr(7), caller.tenant, caller.application)) {
         send_graph_error(response, 401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
-        return false;
+        return std::nullopt;
     }
-    if (!application->has_permission(permission)) {
-        send_graph_error(response, 403, "Authorization_RequestDenied",
-                         "Insufficient privileges to complete the operation.");
-        return false;
+    for (const char* permission : any_of) {
+        if (caller.application->has_permission(permission)) return caller;
     }
-    return true;
+    send_graph_error(response, 403, "Authorization_RequestDenied",
+                     "Insufficient privileges to complete the operation.");
+    return std::nullopt;
+}
+
+bool within_limits(GraphEmulator& emulator, const Caller& caller, Budget budget, int cost,
+                   Poco::Net::HTTPServerResponse& response) {
+    const bool reports = budget == Budget::reports;
+    if (!reports) response.set("x-ms-resource-unit", std::to_string(cost));
+    const int limit = reports ? caller.tenant->limits.report_requests : caller.tenant->limits.resource_units;
+    if (limit <= 0) return true;
+    const std::string key = caller.tenant->id + "/" + caller.application->client_id + (reports ? "/r" : "/d");
+    const int64_t wait_ms = emulator.charge(key, reports ? 1 : cost, limit, caller.tenant->limits.window_ms);
+    if (wait_ms == 0) return true;
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%.3f", static_cast<double>(wait_ms) / 1000.0);
+    response.set("Retry-After", seconds);
+    response.set("x-ms-throttle-scope",
+                 "Tenant_Application/Read/" + caller.application->client_id + "/" + caller.tenant->id);
+    if (!reports) response.set("x-ms-throttle-information", "ResourceUnitLimitExceeded");
+    send_graph_error(response, 429, "TooManyRequests", "Please retry again later.");
+    return false;
 }
 
 bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPServerRequest& request,
@@ -66,12 +87,14 @@ bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPS
 }
 
 std::optional<ListQuery> read_list_query(const std::string& uri, const Tenant& tenant,
-                                         Poco::Net::HTTPServerResponse& response) {
+                                         Poco::Net::HTTPServerResponse& response, PageSizes sizes) {
     ListQuery query;
+    query.top = sizes.default_top;
     for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) {
         if (name == "$top") query.top = std::stoi(value);
         if (name == "$filter") query.filter = value;
         if (name == "$orderby") query.orderby = value;
+        if (name == "$select") query.select = value;
         if (name == "$skiptoken") {
             // "position:issued_ms", opaque to clients.
             const std::string token = crypto::base64url_decode(value).value_or("0:0");
@@ -87,7 +110,7 @@ std::optional<ListQuery> read_list_query(const std::string& uri, const Tenant& t
             return std::nullopt;
         }
     }
-    if (query.top < 1 || query.top > 1000) {
+    if (query.top < 1 || query.top > sizes.max_top) {
         send_graph_error(response, 400, "BadRequest",
                          "Invalid page size specified: '" + std::to_string(query.top) + "'.");
         return std::nullopt;
@@ -105,6 +128,7 @@ std::string next_link(const GraphEmulator& emulator, const std::string& path, co
     std::string link = emulator.base_url() + path + "?$top=" + std::to_string(query.top);
     if (!query.filter.empty()) link += "&$filter=" + encoded(query.filter);
     if (!query.orderby.empty()) link += "&$orderby=" + encoded(query.orderby);
+    if (!query.select.empty()) link += "&$select=" + encoded(query.select);
     return link + "&$skiptoken=" + crypto::base64url_encode(std::to_string(position) + ":" + std::to_string(now_ms()));
 }
 

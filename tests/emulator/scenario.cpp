@@ -64,6 +64,17 @@ Scenario Scenario::load(const std::string& path) {
         if (node["late_by_ms"]) tenant.late_by_ms = node["late_by_ms"].as<int64_t>();
         if (node["duplicate_every"]) tenant.duplicate_every = node["duplicate_every"].as<int>();
         if (node["link_ttl_ms"]) tenant.link_ttl_ms = node["link_ttl_ms"].as<int64_t>();
+        if (const YAML::Node directory = node["directory"]) {
+            if (directory["users"]) tenant.directory.users = directory["users"].as<int>();
+            if (directory["groups"]) tenant.directory.groups = directory["groups"].as<int>();
+            if (directory["applications"]) tenant.directory.applications = directory["applications"].as<int>();
+        }
+        if (node["delta_ttl_ms"]) tenant.delta_ttl_ms = node["delta_ttl_ms"].as<int64_t>();
+        if (const YAML::Node limits = node["limits"]) {
+            if (limits["report_requests"]) tenant.limits.report_requests = limits["report_requests"].as<int>();
+            if (limits["resource_units"]) tenant.limits.resource_units = limits["resource_units"].as<int>();
+            if (limits["window_ms"]) tenant.limits.window_ms = limits["window_ms"].as<int64_t>();
+        }
         if (const YAML::Node faults = node["faults"]) {
             if (faults["throttle_every"]) tenant.faults.throttle_every = faults["throttle_every"].as<int>();
             if (faults["retry_after"]) tenant.faults.retry_after = faults["retry_after"].as<std::string>();

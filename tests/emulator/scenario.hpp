@@ -40,6 +40,21 @@ struct Faults {
     int reset_every = 0;            // the connection is reset before any response
 };
 
+// How big the tenant's directory is (users, groups, applications); roles, service principals, MFA registration and
+// domains follow from these. All 0: no directory.
+struct DirectorySize {
+    int users = 0;
+    int groups = 0;
+    int applications = 0;
+};
+
+// Graph's own limits, enforced when set (0: not enforced): a client that keeps under them never sees a 429.
+struct Limits {
+    int report_requests = 0;     // per tenant+application per 10 s on auditLogs and authentication method reports (5)
+    int resource_units = 0;      // directory ResourceUnits per tenant+application per 10 s (3,500 to 8,000)
+    int64_t window_ms = 10'000;  // Graph's window; shorter only to test throttling quickly
+};
+
 struct Tenant {
     std::string id;
     std::string domain;
@@ -53,6 +68,10 @@ struct Tenant {
     int duplicate_every = 0;
     int64_t link_ttl_ms = 0;  // a nextLink older than this answers 400 "Invalid Skip Token" (0: never expires)
     int signin_records = 0;   // signIns of every kind (see signin_data.hpp for the mix)
+    DirectorySize directory;
+    // A delta token older than this answers 410 Gone with syncStateNotFound (directory objects: 7 days).
+    int64_t delta_ttl_ms = 7LL * 24 * 3600 * 1000;
+    Limits limits;
     Faults faults;
 };
 

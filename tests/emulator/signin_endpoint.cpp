@@ -22,8 +22,10 @@ bool matches(const SignInRecord& record, const SignInFilter& filter) {
 }  // namespace
 
 void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const Tenant* tenant = nullptr;
-    if (!authorize(emulator_, request, response, "AuditLog.Read.All", tenant)) return;
+    const auto caller = authorize(emulator_, request, response, {"AuditLog.Read.All"});
+    if (!caller) return;
+    const Tenant* tenant = caller->tenant;
+    if (!within_limits(emulator_, *caller, Budget::reports, 1, response)) return;
     if (!tenant->premium) {
         send_graph_error(response, 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
                          "Neither tenant is B2C or tenant doesn't have premium license");

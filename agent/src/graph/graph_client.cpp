@@ -142,9 +142,11 @@ GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
     bool refreshed = false;
     std::string last_problem;
     for (int attempt = 1; attempt <= retry_.max_attempts;) {
-        if (!limiter_.acquire(limiter_key_, cancelled_)) throw GraphError(GraphError::Kind::cancelled, "stopping");
+        const auto ticket = limiter_.acquire(limiter_key_, cancelled_);
+        if (!ticket) throw GraphError(GraphError::Kind::cancelled, "stopping");
         std::chrono::milliseconds wait{0};
         try {
+            const LimiterTicket counted(limiter_, limiter_key_, *ticket);
             const HttpResponse response =
                 http_.get(url, {{"Authorization", "Bearer " + token(false)}, {"x-ms-throttle-priority", "Low"}});
             if (response.status == 200) {
