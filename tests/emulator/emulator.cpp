@@ -163,7 +163,9 @@ std::string GraphEmulator::issue_token(const std::string& tenant_id, const std::
     RAND_bytes(random, sizeof(random));
     const std::string token = "emulated." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(random), 24));
     std::lock_guard lock(mutex_);
-    tokens_.emplace_back(token, IssuedToken{tenant_id, client_id, now_ms() + lifetime_s * 1000});
+    const int64_t valid_ms =
+        options_.scenario.token_valid_ms > 0 ? options_.scenario.token_valid_ms : lifetime_s * 1000;
+    tokens_.emplace_back(token, IssuedToken{tenant_id, client_id, now_ms() + valid_ms});
     return token;
 }
 

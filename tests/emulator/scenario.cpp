@@ -36,6 +36,7 @@ Scenario Scenario::load(const std::string& path) {
     const std::string base = std::filesystem::path(path).parent_path().string();
     Scenario scenario;
     if (root["token_lifetime"]) scenario.token_lifetime_s = root["token_lifetime"].as<int64_t>();
+    if (root["token_valid_ms"]) scenario.token_valid_ms = root["token_valid_ms"].as<int64_t>();
     if (root["gzip"]) scenario.gzip = root["gzip"].as<bool>();
     for (const auto& node : root["tenants"]) {
         Tenant tenant;

@@ -88,6 +88,9 @@ struct Tenant {
 //       faults: {throttle_every: 3, retry_after: "0.5", unavailable_every: 0}
 struct Scenario {
     int64_t token_lifetime_s = 3599;
+    // Tokens stop working this long after issue whatever expires_in says (0: as advertised): a revocation or a
+    // continuous access evaluation event, so clients meet 401 InvalidAuthenticationToken mid-paging.
+    int64_t token_valid_ms = 0;
     bool gzip = true;  // honour Accept-Encoding: gzip (off: measure the emulator without compression)
     std::vector<Tenant> tenants;
 

@@ -60,12 +60,19 @@ bool retryable_status(int status) {
 }  // namespace
 
 std::string permission_for(const std::string& path) {
+    const auto has = [&](const char* part) { return path.find(part) != std::string::npos; };
     // Graph's documentation: the audit and sign-in APIs need both ("a known issue ... requires consent to both").
-    if (path.find("/auditLogs/") != std::string::npos) return "permissions AuditLog.Read.All and Directory.Read.All";
-    if (path.find("/reports/authenticationMethods") != std::string::npos) return "permission AuditLog.Read.All";
-    if (path.find("/applications") != std::string::npos || path.find("/servicePrincipals") != std::string::npos) {
-        return "permission Application.Read.All";
+    if (has("/auditLogs/")) return "permissions AuditLog.Read.All and Directory.Read.All";
+    if (has("/reports/authenticationMethods")) return "permission AuditLog.Read.All";
+    if (has("signInActivity")) return "permissions User.Read.All and AuditLog.Read.All";
+    // The least privileged permission first; Directory.Read.All covers every directory read.
+    if (has("/applications") || has("/servicePrincipals")) return "permission Application.Read.All";
+    if (has("/users")) return "permission User.Read.All (or Directory.Read.All)";
+    if (has("/groups")) return "permission GroupMember.Read.All (or Directory.Read.All)";
+    if (has("/directoryRoles") || has("/roleManagement")) {
+        return "permission RoleManagement.Read.Directory (or Directory.Read.All)";
     }
+    if (has("/organization")) return "permission Organization.Read.All (or Directory.Read.All)";
     return "permission Directory.Read.All";
 }
 

@@ -137,8 +137,15 @@ TEST_F(DirectoryEmulation, SignInActivityNeedsAPremiumLicenceAndAuditLogReadAll)
     EXPECT_EQ(never->getValue<std::string>("lastSignInRequestId"), "");
 
     EXPECT_EQ(failure_of("/v1.0/users?$select=signInActivity", kFree).kind(), GraphError::Kind::licence);
-    EXPECT_EQ(failure_of("/v1.0/users?$select=signInActivity", kPremium, kUsersOnly).kind(),
-              GraphError::Kind::permission);
+    const GraphError denied = failure_of("/v1.0/users?$select=signInActivity", kPremium, kUsersOnly);
+    EXPECT_EQ(denied.kind(), GraphError::Kind::permission);
+    EXPECT_NE(std::string(denied.what()).find("grant the application permissions User.Read.All and AuditLog.Read.All"),
+              std::string::npos)
+        << denied.what();
+    const GraphError groups = failure_of("/v1.0/groups", kPremium, kUsersOnly);
+    EXPECT_NE(std::string(groups.what()).find("permission GroupMember.Read.All (or Directory.Read.All)"),
+              std::string::npos)
+        << groups.what();
     EXPECT_EQ(list("/v1.0/users?$select=accountEnabled", kPremium, kUsersOnly).objects.size(),
               static_cast<size_t>(kUsers))
         << "User.Read.All is enough without signInActivity";

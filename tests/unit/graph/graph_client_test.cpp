@@ -200,6 +200,38 @@ TEST_F(GraphClientTest, ARevokedTokenMidPagingIsRefreshedOnceAndThePageRetried) 
         << "token, page 1, 401, token, page 2, page 3";
 }
 
+// Tokens that die long before their advertised expiry (a revocation, continuous access evaluation): every 401
+// mid-paging costs one fresh token and the same page again, never the listing.
+TEST(ShortLivedTokens, EachExpiryMidPagingCostsOneRefreshAndNoPage) {
+    test::TempDir dir;
+    emulator::Scenario scenario;
+    scenario.token_valid_ms = 150;
+    scenario.tenants = {tenant(kPlain, 2500)};
+    emulator::GraphEmulator emulator({dir.file("emulator"), scenario, 0});
+    TokenCache tokens;
+    RequestLimiter limiter(100, 1000ms);
+    std::atomic<bool> cancelled{false};
+    GraphClient graph(test::emulator_source(emulator, kPlain, kApp), tokens, limiter, RetryPolicy{2, 10ms, 20ms},
+                      cancelled);
+    std::vector<std::string> ids;
+    graph.get_pages("/v1.0/auditLogs/directoryAudits?$top=250", [&](std::string_view page) {
+        const auto root = Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>();
+        const auto values = root->getArray("value");
+        for (unsigned i = 0; i < values->size(); ++i) ids.push_back(values->getObject(i)->getValue<std::string>("id"));
+        std::this_thread::sleep_for(100ms);  // a slow consumer: the token dies every other page
+        return true;
+    });
+    EXPECT_EQ(ids, emulator.audit_ids(kPlain)) << "ten pages, every record once";
+    int refused = 0;
+    int tokens_issued = 0;
+    for (const auto& request : emulator.requests()) {
+        refused += request.status == 401;
+        tokens_issued += request.path.find("/oauth2/v2.0/token") != std::string::npos;
+    }
+    EXPECT_GE(refused, 3);
+    EXPECT_EQ(tokens_issued, refused + 1) << "one fresh token per 401, plus the first";
+}
+
 TEST_F(GraphClientTest, AMissingPermissionNamesTheOneToGrant) {
     auto graph = client(kPlain, kDenied);
     try {
