@@ -35,8 +35,7 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     spool_options.dedupe_window_ms = config_.agent.dedupe_window_ms;
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
     tokens_ = std::make_unique<graph::TokenCache>();
-    limiter_ = std::make_unique<graph::RequestLimiter>(config_.agent.graph_requests,
-                                                       std::chrono::milliseconds(config_.agent.graph_window_ms));
+    limiter_ = std::make_unique<graph::RequestLimiter>(graph_budgets_of(config_.agent));
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;

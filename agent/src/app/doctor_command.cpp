@@ -109,7 +109,7 @@ int command_doctor(const CommandLine& line) {
         return 2;
     }
     graph::TokenCache tokens;
-    graph::RequestLimiter limiter(config.agent.graph_requests, std::chrono::milliseconds(config.agent.graph_window_ms));
+    graph::RequestLimiter limiter(graph_budgets_of(config.agent));
     std::vector<Row> rows;
     for (const OrganizationConfig* organization : organizations) {
         for (const SourceConfig& source : organization->sources) {

@@ -1,6 +1,7 @@
 #include "app/graph_sources.hpp"
 
 #include "graph/graph_client.hpp"
+#include "graph/request_limiter.hpp"
 
 namespace vigil {
 
@@ -21,6 +22,15 @@ std::shared_ptr<const graph::GraphSource> graph_source_for(const Config& config,
     graph->endpoints = graph::endpoints_for(source.cloud, source.login_endpoint, source.graph_endpoint);
     graph->ca_file = source.ca_file;
     return graph;
+}
+
+graph::GraphBudgets graph_budgets_of(const AgentConfig& agent) {
+    graph::GraphBudgets budgets;
+    budgets.report_requests = agent.graph_requests;
+    budgets.report_window = std::chrono::milliseconds(agent.graph_window_ms);
+    budgets.directory_units = agent.graph_resource_units;
+    budgets.directory_window = std::chrono::milliseconds(agent.graph_window_ms);
+    return budgets;
 }
 
 }  // namespace vigil

@@ -31,6 +31,9 @@ struct AgentConfig {
     // it makes 429s the exception.
     int graph_requests = 5;
     int64_t graph_window_ms = 10'000;
+    // Directory reads draw on ResourceUnits: 3,500 per 10 s for the smallest tenants (under 50 users), 5,000 and
+    // 8,000 for larger ones. The smallest is safe for every tenant.
+    int graph_resource_units = 3'500;
     int graph_max_attempts = 6;
     int workers = 4;  // collection threads, shared by every source
     // How far behind a job's newest event its stored ids are remembered. It must exceed every connector's overlap

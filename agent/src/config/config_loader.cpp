@@ -110,12 +110,16 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
                       "connector's overlap and Graph's latency");
     }
     if (const YAML::Node graph = map.get("graph"); graph.IsDefined()) {
-        const YamlMap graph_map(context, graph, "agent.graph", {"requests", "window", "max_attempts"});
+        const YamlMap graph_map(context, graph, "agent.graph",
+                                {"requests", "window", "resource_units", "max_attempts"});
         agent.graph_requests = static_cast<int>(graph_map.int_or("requests", agent.graph_requests));
         agent.graph_window_ms = graph_map.duration_or("window", agent.graph_window_ms);
+        agent.graph_resource_units = static_cast<int>(graph_map.int_or("resource_units", agent.graph_resource_units));
         agent.graph_max_attempts = static_cast<int>(graph_map.int_or("max_attempts", agent.graph_max_attempts));
-        if (agent.graph_requests < 1 || agent.graph_window_ms < 1000 || agent.graph_max_attempts < 1) {
-            context.error(graph, "agent.graph needs requests >= 1, window >= 1s and max_attempts >= 1");
+        if (agent.graph_requests < 1 || agent.graph_window_ms < 1000 || agent.graph_max_attempts < 1 ||
+            agent.graph_resource_units < 5) {
+            context.error(graph,
+                          "agent.graph needs requests >= 1, window >= 1s, resource_units >= 5 and max_attempts >= 1");
         }
     }
     if (const YAML::Node log = map.get("log"); log.IsDefined()) {

@@ -148,12 +148,13 @@ GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     bool refreshed = false;
     std::string last_problem;
+    const RequestCost cost = request_cost(url);
     for (int attempt = 1; attempt <= retry_.max_attempts;) {
-        const auto ticket = limiter_.acquire(limiter_key_, cancelled_);
+        const auto ticket = limiter_.acquire(limiter_key_, cost, cancelled_);
         if (!ticket) throw GraphError(GraphError::Kind::cancelled, "stopping");
         std::chrono::milliseconds wait{0};
         try {
-            const LimiterTicket counted(limiter_, limiter_key_, *ticket);
+            const LimiterTicket counted(limiter_, limiter_key_, cost, *ticket);
             const HttpResponse response =
                 http_.get(url, {{"Authorization", "Bearer " + token(false)}, {"x-ms-throttle-priority", "Low"}});
             if (response.status == 200) {
@@ -195,7 +196,7 @@ GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
             wait = std::chrono::milliseconds(
                 std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
         }
-        limiter_.defer(limiter_key_, wait);  // the whole tenant+application waits, not only this job
+        limiter_.defer(limiter_key_, cost, wait);  // the whole tenant+application waits, not only this job
         spdlog::debug("GET {} for {}: {}; retrying in {} ms", path_of(url), who(), last_problem, wait.count());
         ++attempt;
     }

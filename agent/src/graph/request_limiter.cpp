@@ -5,27 +5,58 @@
 
 namespace vigil::graph {
 
-std::optional<uint64_t> RequestLimiter::acquire(const std::string& key, const std::atomic<bool>& cancelled) {
-    constexpr auto kPollStep = std::chrono::milliseconds(100);
+namespace {
+
+constexpr auto kPollStep = std::chrono::milliseconds(100);
+
+}  // namespace
+
+RequestLimiter::State& RequestLimiter::state_of(const std::string& key, RequestCost cost) {
+    return states_[key + (cost.budget == RequestCost::Budget::reports ? "\nreports" : "\ndirectory")];
+}
+
+RequestLimiter::Clock::time_point RequestLimiter::ready_at(State& state, int units, int limit,
+                                                           std::chrono::milliseconds window,
+                                                           Clock::time_point now) const {
+    std::erase_if(state.requests, [&](const Request& r) {
+        return r.counted_at != Clock::time_point::max() && r.counted_at + window <= now;
+    });
+    int used = 0;
+    for (const Request& r : state.requests) used += r.units;
+    Clock::time_point ready = state.not_before;
+    // A request dearer than the whole budget goes alone rather than never.
+    if (used + units <= limit || used == 0) return ready;
+    // Free the oldest until it fits; requests in flight sort last and free only once answered.
+    std::vector<const Request*> oldest_first;
+    for (const Request& r : state.requests) oldest_first.push_back(&r);
+    std::sort(oldest_first.begin(), oldest_first.end(),
+              [](const Request* a, const Request* b) { return a->counted_at < b->counted_at; });
+    for (const Request* r : oldest_first) {
+        used -= r->units;
+        if (used + units <= limit) {
+            return std::max(ready,
+                            r->counted_at == Clock::time_point::max() ? now + kPollStep : r->counted_at + window);
+        }
+    }
+    return std::max(ready, now + kPollStep);
+}
+
+std::optional<uint64_t> RequestLimiter::acquire(const std::string& key, RequestCost cost,
+                                                const std::atomic<bool>& cancelled) {
+    const bool reports = cost.budget == RequestCost::Budget::reports;
+    const int limit = reports ? budgets_.report_requests : budgets_.directory_units;
+    const auto window = reports ? budgets_.report_window : budgets_.directory_window;
+    const int units = reports ? 1 : cost.units;
     while (!cancelled.load()) {
         Clock::time_point ready;
         {
             std::lock_guard lock(mutex_);
-            State& state = states_[key];
+            State& state = state_of(key, cost);
             const auto now = Clock::now();
-            std::erase_if(state.requests, [&](const Request& r) {
-                return r.counted_at != Clock::time_point::max() && r.counted_at + window_ <= now;
-            });
-            ready = state.not_before;
-            if (static_cast<int>(state.requests.size()) >= max_requests_) {
-                Clock::time_point oldest = Clock::time_point::max();
-                for (const Request& r : state.requests) oldest = std::min(oldest, r.counted_at);
-                // All in flight: their place frees only once they are answered and a window has passed.
-                ready = std::max(ready, oldest == Clock::time_point::max() ? now + kPollStep : oldest + window_);
-            }
+            ready = ready_at(state, units, limit, window, now);
             if (ready <= now) {
                 const uint64_t ticket = next_ticket_++;
-                state.requests.push_back(Request{ticket, Clock::time_point::max()});
+                state.requests.push_back(Request{ticket, units, Clock::time_point::max()});
                 return ticket;
             }
         }
@@ -35,16 +66,16 @@ std::optional<uint64_t> RequestLimiter::acquire(const std::string& key, const st
     return std::nullopt;
 }
 
-void RequestLimiter::complete(const std::string& key, uint64_t ticket) {
+void RequestLimiter::complete(const std::string& key, RequestCost cost, uint64_t ticket) {
     std::lock_guard lock(mutex_);
-    for (Request& r : states_[key].requests) {
+    for (Request& r : state_of(key, cost).requests) {
         if (r.ticket == ticket) r.counted_at = Clock::now();
     }
 }
 
-void RequestLimiter::defer(const std::string& key, std::chrono::milliseconds delay) {
+void RequestLimiter::defer(const std::string& key, RequestCost cost, std::chrono::milliseconds delay) {
     std::lock_guard lock(mutex_);
-    State& state = states_[key];
+    State& state = state_of(key, cost);
     state.not_before = std::max(state.not_before, Clock::now() + delay);
 }
 

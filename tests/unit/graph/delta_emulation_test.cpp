@@ -227,7 +227,10 @@ TEST_F(EnforcedLimits, AClientOverTheBudgetIsThrottledAndRecovers) {
 }
 
 TEST_F(EnforcedLimits, TheAgentsLimiterAtTheSameBudgetIsNeverThrottled) {
-    limiter_ = std::make_unique<RequestLimiter>(3, 1000ms);  // 3 requests of 2 units: 6 units a second
+    GraphBudgets budgets;
+    budgets.directory_units = 6;  // the emulator's budget: 3 pages of 2 units a second
+    budgets.directory_window = 1000ms;
+    limiter_ = std::make_unique<RequestLimiter>(budgets);
     const Round users = round("/v1.0/users?$top=20");
     EXPECT_EQ(users.objects.size(), 230u);
     EXPECT_EQ(throttled(), 0);
