@@ -1,5 +1,7 @@
 #include "audit_endpoint.hpp"
 
+#include "audit_data.hpp"
+
 #include "crypto/base64url.hpp"
 #include "emulator.hpp"
 #include "graph_common.hpp"
@@ -18,34 +20,6 @@
 
 namespace vigil::emulator {
 
-namespace {
-
-constexpr int64_t kFirstAuditMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
-
-// A directoryAudit with Graph's property names and nesting, including what makes normalizers earn their keep:
-// unicode and quotes in names, JSON-encoded old and new values.
-void append_audit(std::string& out, const Tenant& tenant, int n) {
-    out += R"({"id":")" + audit_id(tenant, n) + R"(","category":"UserManagement","correlationId":"c)" +
-           std::to_string(n) + R"(","result":"success","resultReason":"","activityDisplayName":"Update user",)";
-    out += R"("activityDateTime":")";
-    append_rfc3339_ms(out, kFirstAuditMs + static_cast<int64_t>(n) * 1000);
-    out += R"(","loggedByService":"Core Directory","operationType":"Update",)";
-    out += R"("initiatedBy":{"app":null,"user":{"id":"u1","displayName":"Zoë \"Admin\" Åberg",)";
-    out += R"("userPrincipalName":"admin@)" + tenant.domain + R"(","ipAddress":"203.0.113.7"}},)";
-    out += R"("targetResources":[{"id":"t)" + std::to_string(n) + R"(","displayName":"User )" + std::to_string(n) +
-           R"(","type":"User","userPrincipalName":"user)" + std::to_string(n) + "@" + tenant.domain +
-           R"(","modifiedProperties":[{"displayName":"Department",)";
-    out += R"("oldValue":"[\"Sales\"]","newValue":"[\"Marketing\"]"}]}],"additionalDetails":[]})";
-}
-
-}  // namespace
-
-std::string audit_id(const Tenant& tenant, int n) {
-    char id[96];
-    std::snprintf(id, sizeof(id), "Directory_%s_%08d", tenant.id.substr(0, 8).c_str(), n);
-    return id;
-}
-
 void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto caller = authorize(emulator_, request, response, {"AuditLog.Read.All"});
     if (!caller) return;
@@ -61,6 +35,7 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         return;
     }
     const bool descending = query->orderby == "activityDateTime desc";
+    const std::vector<DirectoryUser>& actors = emulator_.actors(tenant->id);
     const int top = query->top;
     const int64_t position = query->position.value_or(-1);  // 2 * record + copy: a duplicate is listed twice
     std::string error;
@@ -69,9 +44,9 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         send_graph_error(response, 400, "BadRequest", error);
         return;
     }
-    // Records are one second apart from kFirstAuditMs: the filter's window is a range of record numbers.
-    const auto number_at = [](int64_t ms, bool up) {
-        const int64_t offset = ms - kFirstAuditMs;
+    // Records are one second apart from records_from: the filter's window is a range of record numbers.
+    const auto number_at = [&](int64_t ms, bool up) {
+        const int64_t offset = ms - tenant->records_from_ms;
         return up ? (offset <= 0 ? 0 : (offset + 999) / 1000) : (offset < 0 ? -1 : offset / 1000);
     };
     const int64_t first = filter->from_ms == INT64_MIN ? 0 : number_at(filter->from_ms, true);
@@ -84,7 +59,8 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
     int64_t next = -1;
     const int64_t step = descending ? -1 : 1;
     for (int64_t n = descending ? last : first; n >= first && n <= last && next < 0; n += step) {
-        if (!emulator_.visible(*tenant, static_cast<int>(n))) continue;
+        const int64_t time_ms = GraphEmulator::audit_time_ms(*tenant, static_cast<int>(n));
+        if (!emulator_.visible(*tenant, static_cast<int>(n), time_ms)) continue;
         for (int copy = 0; copy < GraphEmulator::copies(*tenant, static_cast<int>(n)); ++copy) {
             const int64_t here = 2 * n + copy;
             if (position >= 0 && (descending ? here > position : here < position)) continue;  // before the page
@@ -93,7 +69,7 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
                 break;
             }
             if (count++ > 0) body += ',';
-            append_audit(body, *tenant, static_cast<int>(n));
+            append_audit(body, *tenant, static_cast<int>(n), time_ms, actors);
         }
     }
     body += "]}";

@@ -10,9 +10,6 @@ namespace vigil::emulator {
 
 class GraphEmulator;
 
-// The id of the tenant's nth generated directoryAudit.
-std::string audit_id(const Tenant& tenant, int n);
-
 // GET /v1.0/auditLogs/directoryAudits: bearer-token checked, paged with $top and an opaque $skiptoken in
 // @odata.nextLink, gzip when asked, and the tenant's faults (429 with Retry-After, 503) on every Nth request.
 class DirectoryAudits : public Poco::Net::HTTPRequestHandler {

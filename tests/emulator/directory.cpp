@@ -141,10 +141,17 @@ std::string directory_id(const std::string& tenant_id, unsigned kind, int n) {
     return id;
 }
 
+std::vector<DirectoryUser> generate_users(const Tenant& tenant, int count, int64_t now_ms) {
+    std::vector<DirectoryUser> users;
+    users.reserve(static_cast<size_t>(count));
+    for (int n = 0; n < count; ++n) users.push_back(make_user(tenant, n, now_ms));
+    return users;
+}
+
 std::unique_ptr<Directory> Directory::generate(const Tenant& tenant, int64_t now_ms) {
     auto directory = std::make_unique<Directory>();
     const DirectorySize& size = tenant.directory;
-    for (int n = 0; n < size.users; ++n) directory->users_.push_back(make_user(tenant, n, now_ms));
+    directory->users_ = generate_users(tenant, size.users, now_ms);
     const auto user = [&](int n) { return n < size.users ? directory_id(tenant.id, kUser, n) : std::string(); };
 
     for (int a = 0; a < size.applications; ++a) {

@@ -142,6 +142,10 @@ private:
     std::vector<DirectoryChange> changes_;
 };
 
+// The tenant's first count users as the directory generates them: the actors of audits and sign-ins when the
+// scenario has no directory.
+std::vector<DirectoryUser> generate_users(const Tenant& tenant, int count, int64_t now_ms);
+
 // GUID-shaped, deterministic ids: tenant prefix, object kind, number.
 std::string directory_id(const std::string& tenant_id, unsigned kind, int n);
 

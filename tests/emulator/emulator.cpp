@@ -1,5 +1,6 @@
 #include "emulator.hpp"
 
+#include "audit_data.hpp"
 #include "audit_endpoint.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/certificate.hpp"
@@ -126,9 +127,18 @@ private:
 }  // namespace
 
 GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
-    for (const Tenant& tenant : options_.scenario.tenants) {
-        signins_[tenant.id] = generate_signins(tenant);
-        directories_[tenant.id] = Directory::generate(tenant, now_ms());
+    const int64_t start_ms = now_ms();
+    for (Tenant& tenant : options_.scenario.tenants) {
+        if (tenant.records_from_offset_ms) {
+            tenant.records_from_ms = start_ms + *tenant.records_from_offset_ms;
+        } else if (tenant.records_from_ms == INT64_MIN) {
+            tenant.records_from_ms = start_ms - std::max<int64_t>(int64_t{tenant.audit_records} * 1000,
+                                                                  int64_t{tenant.signin_records} * 500);
+        }
+        directories_[tenant.id] = Directory::generate(tenant, start_ms);
+        directories_[tenant.id]->read([&](const Directory& directory) { actors_[tenant.id] = directory.users(); });
+        if (actors_[tenant.id].empty()) actors_[tenant.id] = generate_users(tenant, 100, start_ms);
+        signins_[tenant.id] = generate_signins(tenant, actors_[tenant.id]);
     }
     ca_file_ = make_tls_material(options_.state_dir);
     Poco::Net::Context::Ptr context =

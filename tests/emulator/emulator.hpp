@@ -4,6 +4,7 @@
 #include "scenario.hpp"
 #include "signin_data.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -48,12 +49,18 @@ public:
     std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
     const std::string& ca_file() const { return ca_file_; }
     const Scenario& scenario() const { return options_.scenario; }
-    // Whether the tenant's nth record is visible now (late records appear late_by_ms after the start).
-    bool visible(const Tenant& tenant, int n) const {
-        if (tenant.late_every == 0 || n % tenant.late_every != 0) return true;
+    // Whether the tenant's nth record, dated time_ms, is visible now: records dated in the future appear when their
+    // time comes; late ones (every late_every-th) late_by_ms after that, or after the emulator's start.
+    bool visible(const Tenant& tenant, int n, int64_t time_ms) const {
+        const int64_t now = now_ms();
+        if (tenant.late_every == 0 || n % tenant.late_every != 0) return now >= time_ms;
         const int64_t started = started_ms_.load();
-        return started != INT64_MAX && now_ms() >= started + tenant.late_by_ms;
+        return started != INT64_MAX && now >= std::max(time_ms, started) + tenant.late_by_ms;
     }
+    // When the tenant's nth audit happened (one second apart from records_from).
+    static int64_t audit_time_ms(const Tenant& tenant, int n) { return tenant.records_from_ms + int64_t{n} * 1000; }
+    // The users that act in the tenant's audits and sign-ins: its directory's, as generated.
+    const std::vector<DirectoryUser>& actors(const std::string& tenant_id) const { return actors_.at(tenant_id); }
     // How many times the tenant's nth record is listed (2 for a documented duplicate).
     static int copies(const Tenant& tenant, int n) {
         return tenant.duplicate_every > 0 && n % tenant.duplicate_every == 0 ? 2 : 1;
@@ -103,7 +110,9 @@ private:
     std::set<std::string> assertion_ids_;
     std::map<std::string, int> request_counts_;
     std::map<std::string, std::vector<SignInRecord>> signins_;  // by tenant id; built before serving, then read-only
-    std::map<std::string, std::unique_ptr<Directory>> directories_;     // by tenant id; the map itself is read-only
+    std::map<std::string, std::unique_ptr<Directory>> directories_;
+    std::map<std::string, std::vector<DirectoryUser>>
+        actors_;  // by tenant id; read-only once serving     // by tenant id; the map itself is read-only
     std::map<std::string, std::deque<std::pair<int64_t, int>>> usage_;  // (time, cost) in the last 10 s, by key
     std::atomic<int64_t> delta_valid_from_ms_{0};
 };

@@ -1,5 +1,8 @@
 #include "scenario.hpp"
 
+#include "signin_filter.hpp"
+#include "util/duration.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -58,6 +61,19 @@ Scenario Scenario::load(const std::string& path) {
                 app.permissions = app_node["permissions"].as<std::vector<std::string>>();
             }
             tenant.applications.push_back(std::move(app));
+        }
+        if (const YAML::Node from = node["records_from"]) {
+            // An instant (2026-01-01T00:00:00Z) or an offset from the emulator's start (-2h, +10m).
+            const std::string text = from.as<std::string>();
+            if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+                const auto offset = parse_duration_ms(text.substr(1));
+                if (!offset) throw std::runtime_error(path + ": records_from: '" + text + "' is not like -2h or +10m");
+                tenant.records_from_offset_ms = text[0] == '-' ? -*offset : *offset;
+            } else {
+                const auto instant = parse_utc_ms(text);
+                if (!instant) throw std::runtime_error(path + ": records_from: '" + text + "' is not a UTC time");
+                tenant.records_from_ms = *instant;
+            }
         }
         if (node["audit_records"]) tenant.audit_records = node["audit_records"].as<int>();
         if (node["signin_records"]) tenant.signin_records = node["signin_records"].as<int>();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,14 +61,18 @@ struct Tenant {
     std::string domain;
     bool premium = true;  // Entra ID P1/P2: sign-in logs need it
     std::vector<Application> applications;
-    int audit_records = 0;  // directoryAudits generated for the tenant
+    int audit_records = 0;  // directoryAudits generated for the tenant, one second apart
+    // When the first audit and sign-in happened. INT64_MIN: so that the newest record is at the emulator's start.
+    // Records later than now become visible when their time comes: a live tenant.
+    int64_t records_from_ms = INT64_MIN;
+    std::optional<int64_t> records_from_offset_ms;  // relative to the emulator's start instead ("-2h")
     // Graph's documented latency and duplicates: every late_every-th record becomes visible only late_by_ms after
     // the emulator starts (0: none); every duplicate_every-th record is listed twice, as a retried batch is.
     int late_every = 0;
     int64_t late_by_ms = 0;
     int duplicate_every = 0;
     int64_t link_ttl_ms = 0;  // a nextLink older than this answers 400 "Invalid Skip Token" (0: never expires)
-    int signin_records = 0;   // signIns of every kind (see signin_data.hpp for the mix)
+    int signin_records = 0;   // signIns of every kind, 500 ms apart (see signin_data.hpp for the mix)
     DirectorySize directory;
     // A delta token older than this answers 410 Gone with syncStateNotFound (directory objects: 7 days).
     int64_t delta_ttl_ms = 7LL * 24 * 3600 * 1000;

@@ -10,8 +10,6 @@ namespace vigil::emulator {
 
 namespace {
 
-constexpr int64_t kFirstSignInMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
-
 const char* const kCities[][3] = {{"Zürich", "Zürich", "CH"},
                                   {"Lyon", "Auvergne-Rhône-Alpes", "FR"},
                                   {"Seattle", "Washington", "US"},
@@ -32,19 +30,18 @@ void field(std::string& out, const char* name, const std::string& value) {
     out += ',';
 }
 
-std::string render(const Tenant& tenant, int n, const SignInRecord& record, bool beta) {
+std::string render(int n, const SignInRecord& record, const DirectoryUser& user, bool beta) {
     const bool failed = record.error_code != 0;
     const auto* city = kCities[n % 4];
-    const std::string user = "user" + std::to_string(n % 97);
     std::string out = "{";
     field(out, "id", record.id);
     out += "\"createdDateTime\":\"";
     append_rfc3339_ms(out, record.time_ms);
     out += "\",";
-    // A display name with what breaks naive code: non-ASCII, a quote, a newline.
-    field(out, "userDisplayName", "Zoë \"" + user + "\" O'Brien\nÅberg");
-    field(out, "userPrincipalName", user + "@" + tenant.domain);
-    field(out, "userId", "u-" + std::to_string(n % 97));
+    // Every 50th display name has what breaks naive code besides the non-ASCII ones: a quote and a newline.
+    field(out, "userDisplayName", n % 50 == 7 ? user.display_name + " \"ext\"\nO'Brien" : user.display_name);
+    field(out, "userPrincipalName", user.user_principal_name);
+    field(out, "userId", user.id);
     field(out, "appId", "00000002-0000-0ff1-ce00-000000000000");
     field(out, "appDisplayName", "Office 365 Exchange Online");
     field(out, "ipAddress", "203.0.113." + std::to_string(n % 250 + 1));
@@ -78,20 +75,21 @@ std::string render(const Tenant& tenant, int n, const SignInRecord& record, bool
 
 }  // namespace
 
-std::vector<SignInRecord> generate_signins(const Tenant& tenant) {
+std::vector<SignInRecord> generate_signins(const Tenant& tenant, const std::vector<DirectoryUser>& actors) {
     std::vector<SignInRecord> records;
     records.reserve(static_cast<size_t>(tenant.signin_records));
     for (int n = 0; n < tenant.signin_records; ++n) {
         SignInRecord record;
         record.n = n;
-        record.time_ms = kFirstSignInMs + static_cast<int64_t>(n) * 500;
+        record.time_ms = tenant.records_from_ms + static_cast<int64_t>(n) * 500;
         char id[64];
         std::snprintf(id, sizeof(id), "%s-signin-%08d", tenant.id.substr(0, 8).c_str(), n);
         record.id = id;
         record.event_type = event_type_of(n);
         record.error_code = n % 5 == 4 ? 50126 : 0;
-        record.v1_json = render(tenant, n, record, false);
-        record.beta_json = render(tenant, n, record, true);
+        const DirectoryUser& user = actors[static_cast<size_t>(n) % actors.size()];
+        record.v1_json = render(n, record, user, false);
+        record.beta_json = render(n, record, user, true);
         records.push_back(std::move(record));
     }
     std::reverse(records.begin(), records.end());  // newest first, as Graph lists them

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "directory.hpp"
 #include "scenario.hpp"
 
 #include <cstdint>
@@ -22,6 +23,7 @@ struct SignInRecord {
 
 // The tenant's sign-ins, newest first (Graph's order): every 5th fails with 50126, every 4th is non-interactive,
 // every 10th a service principal's, every 20th a managed identity's. Names carry unicode, quotes and a newline.
-std::vector<SignInRecord> generate_signins(const Tenant& tenant);
+// actors: the users who sign in (service accounts among them), in turn.
+std::vector<SignInRecord> generate_signins(const Tenant& tenant, const std::vector<DirectoryUser>& actors);
 
 }  // namespace vigil::emulator

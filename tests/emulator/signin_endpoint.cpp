@@ -64,7 +64,7 @@ void SignIns::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
     int64_t next = -1;
     for (size_t i = start / 2; i < records.size() && records[i].time_ms >= filter->from_ms && next < 0; ++i) {
         const SignInRecord& record = records[i];
-        if (!matches(record, *filter) || !emulator_.visible(*tenant, record.n)) continue;
+        if (!matches(record, *filter) || !emulator_.visible(*tenant, record.n, record.time_ms)) continue;
         for (int copy = 0; copy < GraphEmulator::copies(*tenant, record.n); ++copy) {
             const int64_t here = static_cast<int64_t>(2 * i) + copy;
             if (resumed && here < static_cast<int64_t>(start)) continue;

@@ -31,6 +31,7 @@ protected:
         t.domain = "contoso.example";
         t.audit_records = 100;
         t.signin_records = 100;
+        t.records_from_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
         t.applications = {emulator::Application(kApp, "s", false, "")};
         return t;
     }
@@ -103,6 +104,118 @@ TEST_F(EmulatorRecords, DuplicatesAreListedTwiceAcrossPageBoundaries) {
     const auto signins = ids(kDuplicates, "/v1.0/auditLogs/signIns?$top=9");
     std::set<std::string> unique(signins.begin(), signins.end());
     EXPECT_GT(signins.size(), unique.size()) << "sign-ins are duplicated too";
+}
+
+// The generated audits are varied the way normalizers need: every category and operation type the connectors map,
+// applications and service accounts among the initiators, failures, and old/new values that are JSON in a string.
+TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
+    test::TempDir dir;
+    emulator::Tenant tenant;
+    tenant.id = "12121212-1212-1212-1212-121212121212";
+    tenant.domain = "woodgrove.example";
+    tenant.audit_records = 200;
+    tenant.directory = {60, 5, 2};
+    tenant.applications = {emulator::Application(kApp, "s", false, "")};
+    emulator::Scenario scenario;
+    scenario.tenants = {tenant};
+    emulator::GraphEmulator emulator({dir.file("emulator"), scenario, 0});
+    TokenCache tokens;
+    RequestLimiter limiter(1000, 1000ms);
+    std::atomic<bool> cancelled{false};
+    GraphClient client(test::emulator_source(emulator, tenant.id, kApp), tokens, limiter, RetryPolicy{2, 10ms, 20ms},
+                       cancelled);
+    std::set<std::string> categories;
+    std::set<std::string> operations;
+    std::set<std::string> initiators;
+    int failures = 0;
+    int app_initiated = 0;
+    int decoded_values = 0;
+    size_t records = 0;
+    client.get_pages("/v1.0/auditLogs/directoryAudits", [&](std::string_view page) {
+        const auto values =
+            Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
+        for (unsigned i = 0; i < values->size(); ++i) {
+            const auto audit = values->getObject(i);
+            ++records;
+            categories.insert(audit->getValue<std::string>("category"));
+            operations.insert(audit->getValue<std::string>("operationType"));
+            failures += audit->getValue<std::string>("result") == "failure";
+            const auto initiated = audit->getObject("initiatedBy");
+            if (initiated->isNull("user")) {
+                ++app_initiated;
+            } else {
+                initiators.insert(initiated->getObject("user")->getValue<std::string>("userPrincipalName"));
+            }
+            const auto targets = audit->getArray("targetResources");
+            for (unsigned t = 0; t < targets->size(); ++t) {
+                const auto properties = targets->getObject(t)->getArray("modifiedProperties");
+                for (unsigned p = 0; p < properties->size(); ++p) {
+                    const auto value = properties->getObject(p)->getValue<std::string>("newValue");
+                    EXPECT_NO_THROW(Poco::JSON::Parser().parse("[" + value + "]")) << value;
+                    ++decoded_values;
+                }
+            }
+        }
+        return true;
+    });
+    EXPECT_EQ(records, 200u) << "by default the newest record is dated at the emulator's start: all visible";
+    EXPECT_EQ(categories,
+              (std::set<std::string>{"ApplicationManagement", "GroupManagement", "RoleManagement", "UserManagement"}));
+    EXPECT_EQ(operations, (std::set<std::string>{"Add", "Assign", "Delete", "Unassign", "Update"}));
+    EXPECT_GT(failures, 10);
+    EXPECT_GT(app_initiated, 20);
+    EXPECT_GT(decoded_values, 100);
+    // The service account that acts is a member of the tenant's "Service Accounts" group.
+    std::vector<std::string> service_accounts;
+    emulator.directory(tenant.id).read([&](const emulator::Directory& directory) {
+        for (const auto& id : directory.groups()[0].member_ids) {
+            service_accounts.push_back(directory.find_user(id)->user_principal_name);
+        }
+    });
+    ASSERT_FALSE(service_accounts.empty());
+    EXPECT_EQ(initiators.count(service_accounts[0]), 1u) << service_accounts[0] << " initiates some changes";
+}
+
+// Records dated after the emulator's start appear when their time comes: a live tenant.
+TEST(EmulatorData, RecordsDatedInTheFutureAppearWhenTheirTimeComes) {
+    test::TempDir dir;
+    emulator::Tenant tenant;
+    tenant.id = "13131313-1313-1313-1313-131313131313";
+    tenant.domain = "live.example";
+    tenant.audit_records = 20;   // one a second from 2 s ago: 3 now, the rest over 17 s
+    tenant.signin_records = 40;  // two a second
+    tenant.records_from_offset_ms = -2000;
+    tenant.applications = {emulator::Application(kApp, "s", false, "")};
+    emulator::Scenario scenario;
+    scenario.tenants = {tenant};
+    emulator::GraphEmulator emulator({dir.file("emulator"), scenario, 0});
+    TokenCache tokens;
+    RequestLimiter limiter(1000, 1000ms);
+    std::atomic<bool> cancelled{false};
+    const auto count = [&](const std::string& path) {
+        GraphClient client(test::emulator_source(emulator, tenant.id, kApp), tokens, limiter,
+                           RetryPolicy{2, 10ms, 20ms}, cancelled);
+        size_t found = 0;
+        client.get_pages(path, [&](std::string_view page) {
+            found += Poco::JSON::Parser()
+                         .parse(std::string(page))
+                         .extract<Poco::JSON::Object::Ptr>()
+                         ->getArray("value")
+                         ->size();
+            return true;
+        });
+        return found;
+    };
+    const size_t audits_now = count("/v1.0/auditLogs/directoryAudits");
+    EXPECT_GE(audits_now, 3u);
+    EXPECT_LE(audits_now, 5u);
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_GT(count("/v1.0/auditLogs/directoryAudits"), audits_now);
+    const size_t signins = count(
+        "/beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'interactiveUser' or t eq "
+        "'nonInteractiveUser' or t eq 'servicePrincipal' or t eq 'managedIdentity')");
+    EXPECT_GE(signins, 7u) << "two a second for 3.5 s";
+    EXPECT_LT(signins, 40u) << "the rest are still to come";
 }
 
 }  // namespace

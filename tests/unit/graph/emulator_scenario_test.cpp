@@ -35,6 +35,8 @@ TEST(EmulatorScenario, TheDocumentedExampleLoadsAsDocumented) {
     EXPECT_EQ(tenant.applications[2].certificate_file, dir.file("app.crt")) << "relative to the scenario file";
     EXPECT_FALSE(tenant.applications[3].has_permission("AuditLog.Read.All"));
     EXPECT_EQ(tenant.directory.users, 250);
+    ASSERT_TRUE(tenant.records_from_offset_ms);
+    EXPECT_EQ(*tenant.records_from_offset_ms, -3'600'000);
     EXPECT_EQ(tenant.directory.groups, 12);
     EXPECT_EQ(tenant.limits.report_requests, 5);
     EXPECT_EQ(tenant.limits.resource_units, 3500);

@@ -29,6 +29,7 @@ protected:
             tenant.domain = "contoso.example";
             tenant.premium = premium;
             tenant.signin_records = 4000;
+            tenant.records_from_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
             tenant.applications = {emulator::Application(kApp, "s", false, "")};
             scenario.tenants.push_back(tenant);
         }
