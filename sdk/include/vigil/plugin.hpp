@@ -151,7 +151,7 @@ public:
             std::remove_reference_t<OnPage>* callback;
             bool failed = false;
             std::string failure;
-        } call{&on_page};
+        } call{&on_page, false, {}};
         const vigil_graph_page_fn trampoline = [](void* user_data, vigil_str page) -> int {
             auto* self = static_cast<Call*>(user_data);
             try {  // an exception must not cross into the host

@@ -1,17 +1,27 @@
-#include "util/json_text.hpp"
+/* JSON text helpers for plugins and the host: header-only, no dependencies.
+ *
+ *   vigil::sdk::append_json_string(out, text)  appends text as a JSON string literal
+ *   vigil::sdk::is_valid_json(text)            checks that text is exactly one well-formed JSON value
+ *
+ * A connector builds `details` with these; the host checks what plugins hand over with the same code. */
+#ifndef VIGIL_JSON_TEXT_HPP
+#define VIGIL_JSON_TEXT_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 
-namespace vigil {
+namespace vigil::sdk {
 
-namespace {
+namespace json_detail {
 
-constexpr char kHex[] = "0123456789abcdef";
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+inline constexpr char kHex[] = "0123456789abcdef";
+inline constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 // Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not valid.
-size_t utf8_sequence_length(std::string_view text, size_t i) {
+inline size_t utf8_sequence_length(std::string_view text, size_t i) {
     const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
     size_t length = 0;
@@ -168,21 +178,21 @@ private:
     size_t pos_ = 0;
 };
 
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-constexpr uint64_t kHighs = 0x8080808080808080ULL;
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
 
 // High bit set in each byte lane of word that is below `limit` (limit <= 0x80), and possibly in lanes after one.
-constexpr uint64_t lanes_below(uint64_t word, uint64_t limit) {
+inline constexpr uint64_t lanes_below(uint64_t word, uint64_t limit) {
     return (word - kOnes * limit) & ~word & kHighs;
 }
 // High bit set in each byte lane equal to value, and possibly in lanes after one.
-constexpr uint64_t lanes_equal(uint64_t word, unsigned char value) {
+inline constexpr uint64_t lanes_equal(uint64_t word, unsigned char value) {
     return lanes_below(word ^ (kOnes * value), 1);
 }
 
 // Length of the prefix of text[from..] that needs no escaping: no control character, quote, backslash or non-ASCII
 // byte. Eight bytes per step (SWAR): this scan runs over every field of every event.
-size_t plain_run(std::string_view text, size_t from) {
+inline size_t plain_run(std::string_view text, size_t from) {
     size_t at = from;
     while (at + 8 <= text.size()) {
         uint64_t word;
@@ -199,22 +209,25 @@ size_t plain_run(std::string_view text, size_t from) {
     return at - from;
 }
 
-}  // namespace
+}  // namespace json_detail
 
-void append_json_string(std::string& out, std::string_view text) {
+// Appends text as a JSON string literal (with quotes). Control characters are escaped; bytes of invalid UTF-8 are
+// replaced by U+FFFD so that every line written is valid JSON whatever a source sent. Runs of plain ASCII are
+// copied eight bytes a step: this runs over every field of every event.
+inline void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
     size_t i = 0;
     while (i < text.size()) {
         // Copy the longest run that needs no escaping in one append.
-        const size_t run = plain_run(text, i);
+        const size_t run = json_detail::plain_run(text, i);
         out.append(text.data() + i, run);
         i += run;
         if (i >= text.size()) break;
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const size_t length = utf8_sequence_length(text, i);
+            const size_t length = json_detail::utf8_sequence_length(text, i);
             if (length == 0) {
-                out.append(kReplacement);
+                out.append(json_detail::kReplacement);
                 ++i;
             } else {
                 out.append(text.data() + i, length);
@@ -240,16 +253,20 @@ void append_json_string(std::string& out, std::string_view text) {
                 break;
             default:
                 out.append("\\u00");
-                out.push_back(kHex[c >> 4]);
-                out.push_back(kHex[c & 0xF]);
+                out.push_back(json_detail::kHex[c >> 4]);
+                out.push_back(json_detail::kHex[c & 0xF]);
         }
         ++i;
     }
     out.push_back('"');
 }
 
-bool is_valid_json(std::string_view text) {
-    return Validator(text).run();
+// True when text is exactly one well-formed JSON value (surrounding white space allowed). A single pass without a
+// DOM.
+inline bool is_valid_json(std::string_view text) {
+    return json_detail::Validator(text).run();
 }
 
-}  // namespace vigil
+}  // namespace vigil::sdk
+
+#endif

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <vigil/plugin.hpp>
+
+#include <string>
+
+namespace vigil::connectors {
+
+// The tenant's default verified domain ("contoso.com") from GET /organization, for the event's `where`. Empty when
+// it cannot be read (the permission is missing): the host then writes the tenant id, which is never wrong.
+std::string primary_domain(const sdk::Host& host);
+
+}  // namespace vigil::connectors

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::connectors {
+
+// How a time-filtered connector (Activity, Logons) chooses what to read. Graph makes records visible minutes after
+// they happen (P95 2 min, P99 5 min, documented), sometimes later, and lists some twice.
+struct WindowSettings {
+    int64_t lag_ms = 0;       // read up to now - lag: most records of the window are visible by then
+    int64_t overlap_ms = 0;   // re-read this much before the checkpoint: records that became visible late
+    int64_t backfill_ms = 0;  // how far back the first run reaches
+    int64_t chunk_ms = 0;     // read at most this much time per checkpoint: a crash re-reads at most one chunk
+};
+
+// Graph keeps audit logs and sign-ins 30 days at most (7 without P1/P2): reading further back finds nothing.
+constexpr int64_t kMaxRetentionMs = 30LL * 86'400'000;
+
+// A closed time range [from, to], whole seconds, as the $filter's ge and le take it.
+struct Window {
+    int64_t from_ms = 0;
+    int64_t to_ms = 0;
+};
+
+// The checkpoint is the end of the last window read in full ("2026-11-27T10:00:00Z"). nullopt for a first run
+// (empty) or a checkpoint that is not a time (a person's edit): both read from now - backfill.
+std::optional<int64_t> checkpoint_time(std::string_view checkpoint);
+std::string checkpoint_text(int64_t window_end_ms);
+
+// The windows this run reads, oldest first: from checkpoint - overlap (first run: now - backfill; never further
+// back than Graph keeps) to now - lag, cut into chunks. Empty when there is nothing new to read.
+std::vector<Window> windows_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms, const WindowSettings& settings);
+
+}  // namespace vigil::connectors

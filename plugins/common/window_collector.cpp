@@ -1,0 +1,49 @@
+#include "window_collector.hpp"
+
+namespace vigil::connectors {
+
+void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_page) {
+    const auto windows = windows_to_read(checkpoint_time(host_.checkpoint()), host_.now_ms(), settings_);
+    for (const Window& window : windows) {
+        const std::string request = request_for(window);
+        for (int attempt = 0;; ++attempt) {
+            vigil_status failed = VIGIL_OK;
+            std::string error;
+            const vigil_status status = host_.graph_get(
+                request,
+                [&](std::string_view text) {
+                    if (!page_.parse(text, parse_error_)) {
+                        failed = VIGIL_ERR_UNAVAILABLE;
+                        return false;
+                    }
+                    ++totals_.pages;
+                    totals_.records += page_.size();
+                    if ((failed = on_page(page_)) != VIGIL_OK) return false;
+                    // Stored page by page; the checkpoint waits for the whole window.
+                    failed = host_.commit({});
+                    return failed == VIGIL_OK && !host_.cancelled();
+                },
+                error);
+            if (failed != VIGIL_OK) {
+                throw sdk::Error(failed, parse_error_.empty() ? "a page could not be stored or normalized"
+                                                              : "GET " + request + ": " + parse_error_);
+            }
+            if (host_.cancelled()) throw sdk::Error(VIGIL_ERR_CANCELLED, "stopping");
+            if (status == VIGIL_ERR_EXPIRED && attempt < kMaxRestarts) {
+                host_.info("a nextLink expired while reading " + checkpoint_text(window.from_ms) + " to " +
+                           checkpoint_text(window.to_ms) + "; reading that window again");
+                ++totals_.restarts;
+                continue;
+            }
+            if (status != VIGIL_OK) throw sdk::Error(status, error);
+            break;
+        }
+        if (const vigil_status status = host_.commit(checkpoint_text(window.to_ms)); status != VIGIL_OK) {
+            throw sdk::Error(status, "the events of " + checkpoint_text(window.from_ms) + " to " +
+                                         checkpoint_text(window.to_ms) + " could not be stored");
+        }
+        ++totals_.windows;
+    }
+}
+
+}  // namespace vigil::connectors

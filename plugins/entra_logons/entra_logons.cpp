@@ -1,0 +1,99 @@
+// Entra Logons: sign-ins (GET /auditLogs/signIns), failed and/or successful, interactive and optionally the other
+// kinds through beta, read by time windows and normalized into Vigil's event record.
+#include "primary_domain.hpp"
+#include "signin_normalizer.hpp"
+#include "signin_query.hpp"
+#include "window_collector.hpp"
+
+#include <vigil/plugin.hpp>
+
+#include <optional>
+#include <string>
+
+namespace vigil::connectors {
+
+class EntraLogons {
+public:
+    static constexpr vigil_plugin_kind kind = VIGIL_KIND_CONNECTOR;
+    static constexpr const char* name = "entra_logons";
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "Entra ID sign-ins (failed and successful) through Microsoft Graph";
+    static constexpr int64_t kMinute = 60'000;
+    static constexpr int64_t kDay = 1'440 * kMinute;
+    static constexpr vigil_config_key config_keys[] = {
+        sdk::key("failed", VIGIL_VALUE_BOOL, "true", "collect failed logons"),
+        sdk::key("successful", VIGIL_VALUE_BOOL, "true", "collect successful logons"),
+        sdk::key("interactive", VIGIL_VALUE_BOOL, "true", "interactive user sign-ins"),
+        sdk::key("non_interactive", VIGIL_VALUE_BOOL, "false", "non-interactive user sign-ins (through beta)"),
+        sdk::key("service_principal", VIGIL_VALUE_BOOL, "false", "service principal sign-ins (through beta)"),
+        sdk::key("managed_identity", VIGIL_VALUE_BOOL, "false", "managed identity sign-ins (through beta)"),
+        sdk::key("lag", VIGIL_VALUE_DURATION, "2m", "read up to this long before now (Graph's P95 latency)", false, 0,
+                 60 * kMinute),
+        sdk::key("overlap", VIGIL_VALUE_DURATION, "10m",
+                 "re-read this much before the last checkpoint, for records Graph shows late (twice its P99)", false,
+                 kMinute, kDay),
+        sdk::key("backfill", VIGIL_VALUE_DURATION, "7d", "how far back the first run reaches (Graph keeps 7 or 30 days)",
+                 false, 60 * kMinute, 30 * kDay),
+        sdk::key("chunk", VIGIL_VALUE_DURATION, "1h", "time read per checkpoint", false, kMinute, 7 * kDay),
+        sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000),
+    };
+    static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/signIns?$top=1"};
+
+    EntraLogons(sdk::Host host, const sdk::Config& config)
+        : host_(host),
+          settings_{config.get_duration_ms("lag"), config.get_duration_ms("overlap"),
+                    config.get_duration_ms("backfill"), config.get_duration_ms("chunk")} {
+        selection_.failed = config.get_bool("failed");
+        selection_.successful = config.get_bool("successful");
+        selection_.interactive = config.get_bool("interactive");
+        selection_.non_interactive = config.get_bool("non_interactive");
+        selection_.service_principal = config.get_bool("service_principal");
+        selection_.managed_identity = config.get_bool("managed_identity");
+        selection_.page_size = config.get_int("page_size");
+        if (!selection_.failed && !selection_.successful) {
+            throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
+                             "failed and successful are both false: nothing would be collected; enable one, or "
+                             "disable the connector");
+        }
+        if (!selection_.interactive && !selection_.needs_beta()) {
+            throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
+                             "no kind of sign-in is selected: enable interactive, non_interactive, service_principal "
+                             "or managed_identity");
+        }
+    }
+
+    vigil_status run() {
+        if (!domain_) domain_ = primary_domain(host_);
+        WindowCollector collector(host_, settings_);
+        int skipped = 0;
+        collector.run([&](const Window& window) { return signin_request(selection_, window); },
+                      [&](const GraphPage& page) {
+                          for (size_t i = 0; i < page.size(); ++i) {
+                              int64_t error_code = 0;
+                              if (!normalizer_.normalize(page.record(i), page.raw(i), event_, error_code, why_)) {
+                                  if (++skipped <= 5) host_.warn("a signIn record was skipped: " + why_);
+                                  continue;
+                              }
+                              if (!selection_.keep(error_code)) continue;
+                              event_.where = *domain_;
+                              if (const vigil_status status = host_.emit(event_); status != VIGIL_OK) return status;
+                          }
+                          return VIGIL_OK;
+                      });
+        if (skipped > 0) host_.warn(std::to_string(skipped) + " signIn records could not be read this run");
+        return VIGIL_OK;
+    }
+
+private:
+    sdk::Host host_;
+    WindowSettings settings_;
+    SignInSelection selection_;
+    std::optional<std::string> domain_;
+    SignInNormalizer normalizer_;
+    sdk::Event event_;
+    std::string why_;
+};
+
+}  // namespace vigil::connectors
+
+VIGIL_PLUGIN(vigil::connectors::EntraLogons)
