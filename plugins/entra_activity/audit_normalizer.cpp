@@ -20,17 +20,33 @@ bool starts_with_any(std::string_view text, std::initializer_list<std::string_vi
     return false;
 }
 
-// The documentation's samples spell it "Type"; the service sends "type".
+// The service sends "type"; the documentation's samples spell it "Type", or give only an "@odata.type" such as
+// "#microsoft.graph.TargetResourceGroup" or "#microsoft.graph.targetResourceUser".
 std::string_view target_type(simdjson::dom::object target) {
-    const std::string_view type = string_at(target, "type");
-    return type.empty() ? string_at(target, "Type") : type;
+    std::string_view type = string_at(target, "type");
+    if (type.empty()) type = string_at(target, "Type");
+    if (!type.empty()) return type;
+    type = string_at(target, "@odata.type");
+    constexpr std::string_view kPrefix = "#microsoft.graph.";
+    constexpr std::string_view kResource = "argetResource";  // TargetResource / targetResource
+    if (type.substr(0, kPrefix.size()) != kPrefix) return {};
+    type.remove_prefix(kPrefix.size());
+    if (type.size() <= kResource.size() + 1 || type.substr(1, kResource.size()) != kResource) return {};
+    return type.substr(kResource.size() + 1);
 }
 
 std::string_view display_name_or_upn(simdjson::dom::object target) {
     const std::string_view name = string_at(target, "displayName");
     if (!name.empty()) return name;
     const std::string_view upn = string_at(target, "userPrincipalName");
-    return upn.empty() ? string_at(target, "id") : upn;
+    if (!upn.empty()) return upn;
+    const std::string_view id = string_at(target, "id");
+    return id == "00000000-0000-0000-0000-000000000000" ? std::string_view{} : id;  // Graph's "no object"
+}
+
+// A target type that names nothing: the category says more.
+bool says_nothing(std::string_view type) {
+    return type.empty() || type == "Other" || type == "N/A";
 }
 
 void open_entry(std::string& out, std::string_view name) {
@@ -146,8 +162,11 @@ bool AuditNormalizer::normalize(simdjson::dom::element record, std::string_view 
 
     // What: the target the category is about (a group, not the member added to it), else the first.
     const std::string_view category_type = object_type_of_category(category);
-    simdjson::dom::array targets;
-    if (audit["targetResources"].get_array().get(targets) != simdjson::SUCCESS) targets = {};
+    simdjson::dom::array targets;  // one documentation sample says "targetResource"
+    if (audit["targetResources"].get_array().get(targets) != simdjson::SUCCESS &&
+        audit["targetResource"].get_array().get(targets) != simdjson::SUCCESS) {
+        targets = {};
+    }
     simdjson::dom::object primary;
     size_t primary_index = SIZE_MAX;
     size_t index = 0;
@@ -217,7 +236,7 @@ bool AuditNormalizer::normalize(simdjson::dom::element record, std::string_view 
         event.what = what_.empty() && found ? display_name_or_upn(primary) : std::string_view(what_);
     } else if (found) {
         const std::string_view type = target_type(primary);
-        event.object_type = type.empty() || type == "Other" ? category_type : type;
+        event.object_type = says_nothing(type) ? category_type : type;
         event.what = display_name_or_upn(primary);
     } else {
         event.object_type = category_type.empty() ? category : category_type;

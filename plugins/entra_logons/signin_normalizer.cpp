@@ -132,7 +132,7 @@ bool SignInNormalizer::normalize(simdjson::dom::element record, std::string_view
     text_field(details_, "conditional_access", string_at(signin, "conditionalAccessStatus"));
     text_field(details_, "authentication_requirement", string_at(signin, "authenticationRequirement"));
     literal_field(details_, "error_code", std::to_string(error_code));
-    if (has_status) {
+    if (has_status && error_code != 0) {  // successful sign-ins carry a placeholder reason ("Other.")
         text_field(details_, "failure_reason", string_at(status, "failureReason"));
         text_field(details_, "additional_details", string_at(status, "additionalDetails"));
     }

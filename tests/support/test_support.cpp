@@ -129,4 +129,12 @@ int run_vigil(const std::vector<std::string>& args, const std::string& output_pr
     return wait_for_exit(child, timeout_ms);
 }
 
+std::string graph_fixtures_dir() {
+    return source_dir() + "/../shared/fixtures/graph-docs";
+}
+
+std::string graph_fixture(const std::string& name) {
+    return read_file(graph_fixtures_dir() + "/" + name);
+}
+
 }  // namespace vigil::test

@@ -36,6 +36,9 @@ std::string vigil_binary();
 std::string test_plugin_dir();
 std::string broken_plugin_dir();
 std::string source_dir();
+// Microsoft's published response bodies: ../shared/fixtures/graph-docs beside the checkout.
+std::string graph_fixtures_dir();
+std::string graph_fixture(const std::string& name);
 
 }  // namespace vigil::test
 

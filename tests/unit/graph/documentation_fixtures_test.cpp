@@ -15,10 +15,10 @@ namespace vigil::graph {
 namespace {
 
 std::string fixtures_dir() {
-    return test::source_dir() + "/../shared/fixtures/graph-docs";
+    return test::graph_fixtures_dir();
 }
 std::string fixture(const std::string& name) {
-    return test::read_file(fixtures_dir() + "/" + name);
+    return test::graph_fixture(name);
 }
 
 // Invalid as published: trailing commas, <...> placeholders, \' escapes (graph-api.md section 6).
