@@ -33,6 +33,7 @@ std::string checkpoint_text(int64_t window_end_ms);
 
 // The windows this run reads, oldest first: from checkpoint - overlap (first run: now - backfill; never further
 // back than Graph keeps) to now - lag, cut into chunks. Empty when there is nothing new to read.
-std::vector<Window> windows_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms, const WindowSettings& settings);
+std::vector<Window> windows_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms,
+                                    const WindowSettings& settings);
 
 }  // namespace vigil::connectors

@@ -32,8 +32,8 @@ public:
         sdk::key("overlap", VIGIL_VALUE_DURATION, "10m",
                  "re-read this much before the last checkpoint, for records Graph shows late (twice its P99)", false,
                  kMinute, kDay),
-        sdk::key("backfill", VIGIL_VALUE_DURATION, "7d", "how far back the first run reaches (Graph keeps 7 or 30 days)",
-                 false, 60 * kMinute, 30 * kDay),
+        sdk::key("backfill", VIGIL_VALUE_DURATION, "7d",
+                 "how far back the first run reaches (Graph keeps 7 or 30 days)", false, 60 * kMinute, 30 * kDay),
         sdk::key("chunk", VIGIL_VALUE_DURATION, "1h", "time read per checkpoint", false, kMinute, 7 * kDay),
         sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000),
     };

@@ -136,11 +136,11 @@ bool SignInNormalizer::normalize(simdjson::dom::element record, std::string_view
         text_field(details_, "failure_reason", string_at(status, "failureReason"));
         text_field(details_, "additional_details", string_at(status, "additionalDetails"));
     }
-    static constexpr std::pair<std::string_view, std::string_view> kRisk[] = {{"level_during_sign_in",
-                                                                              "riskLevelDuringSignIn"},
-                                                                             {"level_aggregated", "riskLevelAggregated"},
-                                                                             {"state", "riskState"},
-                                                                             {"detail", "riskDetail"}};
+    static constexpr std::pair<std::string_view, std::string_view> kRisk[] = {
+        {"level_during_sign_in", "riskLevelDuringSignIn"},
+        {"level_aggregated", "riskLevelAggregated"},
+        {"state", "riskState"},
+        {"detail", "riskDetail"}};
     text_object(details_, "risk", signin, kRisk);
     text_field(details_, "correlation_id", string_at(signin, "correlationId"));
     details_ += '}';

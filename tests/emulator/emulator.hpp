@@ -54,9 +54,12 @@ public:
     bool visible(const Tenant& tenant, int n, int64_t time_ms) const {
         const int64_t now = now_ms();
         if (tenant.late_every == 0 || n % tenant.late_every != 0) return now >= time_ms;
+        if (late_released_.load()) return now >= time_ms;
         const int64_t started = started_ms_.load();
         return started != INT64_MAX && now >= std::max(time_ms, started) + tenant.late_by_ms;
     }
+    // Late records become visible now, whatever late_by_ms says: tests decide when "later" is.
+    void release_late_records() { late_released_ = true; }
     // When the tenant's nth audit happened (one second apart from records_from).
     static int64_t audit_time_ms(const Tenant& tenant, int n) { return tenant.records_from_ms + int64_t{n} * 1000; }
     // The users that act in the tenant's audits and sign-ins: its directory's, as generated.
@@ -100,7 +103,8 @@ public:
 
 private:
     Options options_;
-    std::atomic<int64_t> started_ms_{INT64_MAX};  // set once serving; read by the server threads
+    std::atomic<int64_t> started_ms_{INT64_MAX};
+    std::atomic<bool> late_released_{false};  // set once serving; read by the server threads
     std::string ca_file_;
     unsigned short port_ = 0;
     std::unique_ptr<Poco::Net::HTTPServer> server_;

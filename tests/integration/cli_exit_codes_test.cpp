@@ -101,6 +101,7 @@ TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
         "vigil.yaml", test::counter_config(dir.path().string(),
                                            "total: 10000, page_size: 100, page_delay_ms: 50, interval: 1h", "info"));
     test::ChildProcess child = test::spawn({test::vigil_binary(), "run", "--config", config}, dir.file("o"));
+    ASSERT_GT(child.pid, 0);
     // The first run starts after a small jitter; stop once events are flowing.
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (test::read_lines(dir.file("events.jsonl")).size() < 300 && std::chrono::steady_clock::now() < give_up) {

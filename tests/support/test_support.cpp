@@ -60,6 +60,10 @@ std::string counter_config(const std::string& dir, const std::string& counter_se
 std::string vigil_binary() {
     return VIGIL_TEST_BINARY;
 }
+std::string plugin_dir() {
+    return VIGIL_PLUGIN_DIR;
+}
+
 std::string test_plugin_dir() {
     return VIGIL_TEST_PLUGIN_DIR;
 }
@@ -101,6 +105,7 @@ ChildProcess spawn(const std::vector<std::string>& args, const std::string& outp
 }
 
 int wait_for_exit(ChildProcess& child, int timeout_ms) {
+    if (child.pid <= 0) return -3;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (true) {
         int status = 0;
@@ -119,6 +124,14 @@ int wait_for_exit(ChildProcess& child, int timeout_ms) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+}
+
+void kill_child(ChildProcess& child) {
+    if (child.pid <= 0) return;
+    kill(child.pid, SIGKILL);
+    int status = 0;
+    waitpid(child.pid, &status, 0);
+    child.pid = -1;
 }
 
 int run_vigil(const std::vector<std::string>& args, const std::string& output_prefix, int timeout_ms) {

@@ -34,6 +34,7 @@ std::string counter_config(const std::string& dir, const std::string& counter_se
 // Paths baked in by CMake.
 std::string vigil_binary();
 std::string test_plugin_dir();
+std::string plugin_dir();  // build/plugins: the Entra connectors
 std::string broken_plugin_dir();
 std::string source_dir();
 // Microsoft's published response bodies: ../shared/fixtures/graph-docs beside the checkout.
@@ -55,7 +56,10 @@ struct ChildProcess {
 
 ChildProcess spawn(const std::vector<std::string>& args, const std::string& output_prefix);
 // Waits for the child; returns its exit code, 128+signal when killed, or -1 on timeout (the child is then killed).
+// A child that never started (pid <= 0) returns -3 at once: kill(-1, ...) would signal every process we own.
 int wait_for_exit(ChildProcess& child, int timeout_ms);
+// SIGKILL to the child (a crash), then reaps it; nothing when it never started.
+void kill_child(ChildProcess& child);
 
 // Runs to completion and returns the exit code; output in the files named by the prefix.
 int run_vigil(const std::vector<std::string>& args, const std::string& output_prefix, int timeout_ms = 120'000);

@@ -7,10 +7,9 @@ namespace vigil::connectors {
 namespace {
 
 TEST(GraphPage, RawSlicesAreTheRecordsExactlyAsReceived) {
-    const std::string page =
-        R"({"@odata.context":"x","value" : [ {"id":"a","n":"]},\"[{"} ,)"
-        "\n  {\"id\":\"b\",\"nested\":{\"list\":[1,[2,3],{}]}},{\"id\":\"c\"}\n],"
-        R"("@odata.deltaLink":"https://graph/delta?t=1"})";
+    const std::string page = R"({"@odata.context":"x","value" : [ {"id":"a","n":"]},\"[{"} ,)"
+                             "\n  {\"id\":\"b\",\"nested\":{\"list\":[1,[2,3],{}]}},{\"id\":\"c\"}\n],"
+                             R"("@odata.deltaLink":"https://graph/delta?t=1"})";
     GraphPage parsed;
     std::string error;
     ASSERT_TRUE(parsed.parse(page, error)) << error;

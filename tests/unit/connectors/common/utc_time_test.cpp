@@ -19,8 +19,9 @@ TEST(UtcTime, ParsesGraphsForms) {
 }
 
 TEST(UtcTime, RefusesWhatIsNotATime) {
-    for (const char* text : {"", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
-                             "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00Zjunk", "yesterday", "2026-01-01 00:00:00Z"}) {
+    for (const char* text :
+         {"", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
+          "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00Zjunk", "yesterday", "2026-01-01 00:00:00Z"}) {
         EXPECT_FALSE(parse_utc_ms(text)) << text;
     }
 }

@@ -60,11 +60,10 @@ TEST_F(AuditNormalizerTest, TheV1ListSampleAddMemberToGroup) {
     EXPECT_EQ(e.who, "bob@wingtiptoysonline.com");
     EXPECT_EQ(e.workstation, "127.0.0.1");
     EXPECT_EQ(e.status, "success");
-    EXPECT_EQ(e.details,
-              R"([{"name":"Activity","old":null,"new":"Add member to group"},)"
-              R"({"name":"Group","old":null,"new":"Example.com"},)"
-              R"({"name":"Action Client Name","old":null,"new":"DirectorySync"},)"
-              R"({"name":"Additional Detail Name","old":null,"new":"Additional Detail Value"}])");
+    EXPECT_EQ(e.details, R"([{"name":"Activity","old":null,"new":"Add member to group"},)"
+                         R"({"name":"Group","old":null,"new":"Example.com"},)"
+                         R"({"name":"Action Client Name","old":null,"new":"DirectorySync"},)"
+                         R"({"name":"Additional Detail Name","old":null,"new":"Additional Detail Value"}])");
     EXPECT_EQ(e.raw.front(), '{');
     EXPECT_EQ(e.raw.back(), '}');
     EXPECT_NE(e.raw.find("\"loggedByService\": \"Core Directory\""), std::string::npos) << "raw as received";
@@ -129,9 +128,10 @@ TEST_F(AuditNormalizerTest, TheEmulatorsActivitiesMapToActionsAndObjects) {
     const auto events = normalize_page(page);
     ASSERT_EQ(events.size(), 10u);
     const std::pair<const char*, const char*> expected[] = {
-        {"Modified", "User"}, {"Added", "User"},   {"Added", "Group"},       {"Removed", "Group"},
-        {"Added", "Role"},    {"Modified", "User"}, {"Modified", "Application"}, {"Removed", "User"},
-        {"Added", "ServicePrincipal"}, {"Modified", "Group"}};
+        {"Modified", "User"},        {"Added", "User"},   {"Added", "Group"},
+        {"Removed", "Group"},        {"Added", "Role"},   {"Modified", "User"},
+        {"Modified", "Application"}, {"Removed", "User"}, {"Added", "ServicePrincipal"},
+        {"Modified", "Group"}};
     for (int n = 0; n < 10; ++n) {
         EXPECT_EQ(events[n].action, expected[n].first) << n;
         EXPECT_EQ(events[n].object_type, expected[n].second) << n;

@@ -65,8 +65,7 @@ TEST_F(SignInNormalizerTest, AFailedInteractiveSignIn) {
         << e.details;
     EXPECT_NE(e.details.find(R"("error_code":50126)"), std::string::npos);
     EXPECT_NE(e.details.find(R"("event_type":"interactiveUser")"), std::string::npos);
-    EXPECT_NE(e.details.find(R"("location":{"city":"Redmond","state":"Washington","country":"US"})"),
-              std::string::npos)
+    EXPECT_NE(e.details.find(R"("location":{"city":"Redmond","state":"Washington","country":"US"})"), std::string::npos)
         << e.details;
     EXPECT_NE(e.details.find(R"("resource":"Windows Azure Service Management API")"), std::string::npos);
     EXPECT_NE(e.details.find(R"("authentication_requirement":"singleFactorAuthentication")"), std::string::npos);
@@ -121,8 +120,8 @@ TEST_F(SignInNormalizerTest, ServicePrincipalsAreWhoWhenThereIsNoUser) {
 
 TEST_F(SignInNormalizerTest, RecordsWithoutIdOrTimeAreSkippedWithAReason) {
     std::string error;
-    ASSERT_TRUE(page_.parse(R"({"value":[{"createdDateTime":"2026-01-01T00:00:00Z"},{"id":"x","createdDateTime":"soon"}]})",
-                            error));
+    ASSERT_TRUE(page_.parse(
+        R"({"value":[{"createdDateTime":"2026-01-01T00:00:00Z"},{"id":"x","createdDateTime":"soon"}]})", error));
     sdk::Event event;
     int64_t code = 0;
     std::string why;
