@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config ccache binutils openssl
+  cmake ninja-build g++ pkg-config ccache binutils openssl python3
   libpoco-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libssl-dev liblua5.4-dev libsimdjson-dev
   libgtest-dev libgmock-dev
 )

@@ -6,9 +6,12 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
     const auto windows = windows_to_read(checkpoint_time(host_.checkpoint()), host_.now_ms(), settings_);
     for (const Window& window : windows) {
         const std::string request = request_for(window);
+        host_.log(VIGIL_LOG_DEBUG, "reading " + checkpoint_text(window.from_ms) + " to " +
+                                       checkpoint_text(window.to_ms) + ": GET " + request);
         for (int attempt = 0;; ++attempt) {
             vigil_status failed = VIGIL_OK;
             std::string error;
+            parse_error_.clear();
             const vigil_status status = host_.graph_get(
                 request,
                 [&](std::string_view text) {
@@ -35,7 +38,11 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
                 ++totals_.restarts;
                 continue;
             }
-            if (status != VIGIL_OK) throw sdk::Error(status, error);
+            if (status != VIGIL_OK) {
+                throw sdk::Error(status, error.empty() ? "GET " + request + " failed (status " +
+                                                             std::to_string(static_cast<int>(status)) + ")"
+                                                       : error);
+            }
             break;
         }
         if (const vigil_status status = host_.commit(checkpoint_text(window.to_ms)); status != VIGIL_OK) {

@@ -44,9 +44,9 @@ void DirectoryAudits::handleRequest(Poco::Net::HTTPServerRequest& request, Poco:
         send_graph_error(response, 400, "BadRequest", error);
         return;
     }
-    // Records are one second apart from records_from: the filter's window is a range of record numbers.
+    // Records are one second apart from the first: the filter's window is a range of record numbers.
     const auto number_at = [&](int64_t ms, bool up) {
-        const int64_t offset = ms - tenant->records_from_ms;
+        const int64_t offset = ms - tenant->audits_from_ms;
         return up ? (offset <= 0 ? 0 : (offset + 999) / 1000) : (offset < 0 ? -1 : offset / 1000);
     };
     const int64_t first = filter->from_ms == INT64_MIN ? 0 : number_at(filter->from_ms, true);

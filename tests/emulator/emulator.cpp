@@ -129,11 +129,13 @@ private:
 GraphEmulator::GraphEmulator(Options options) : options_(std::move(options)) {
     const int64_t start_ms = now_ms();
     for (Tenant& tenant : options_.scenario.tenants) {
-        if (tenant.records_from_offset_ms) {
-            tenant.records_from_ms = start_ms + *tenant.records_from_offset_ms;
-        } else if (tenant.records_from_ms == INT64_MIN) {
-            tenant.records_from_ms = start_ms - std::max<int64_t>(int64_t{tenant.audit_records} * 1000,
-                                                                  int64_t{tenant.signin_records} * 500);
+        if (tenant.records_from_offset_ms) tenant.records_from_ms = start_ms + *tenant.records_from_offset_ms;
+        if (tenant.records_from_ms == INT64_MIN) {  // each series ends now
+            tenant.audits_from_ms = start_ms - int64_t{tenant.audit_records} * 1000;
+            tenant.signins_from_ms = start_ms - int64_t{tenant.signin_records} * 500;
+        } else {
+            tenant.audits_from_ms = tenant.records_from_ms;
+            tenant.signins_from_ms = tenant.records_from_ms;
         }
         directories_[tenant.id] = Directory::generate(tenant, start_ms);
         directories_[tenant.id]->read([&](const Directory& directory) { actors_[tenant.id] = directory.users(); });

@@ -60,8 +60,8 @@ public:
     }
     // Late records become visible now, whatever late_by_ms says: tests decide when "later" is.
     void release_late_records() { late_released_ = true; }
-    // When the tenant's nth audit happened (one second apart from records_from).
-    static int64_t audit_time_ms(const Tenant& tenant, int n) { return tenant.records_from_ms + int64_t{n} * 1000; }
+    // When the tenant's nth audit happened (one second apart from its first).
+    static int64_t audit_time_ms(const Tenant& tenant, int n) { return tenant.audits_from_ms + int64_t{n} * 1000; }
     // The users that act in the tenant's audits and sign-ins: its directory's, as generated.
     const std::vector<DirectoryUser>& actors(const std::string& tenant_id) const { return actors_.at(tenant_id); }
     // How many times the tenant's nth record is listed (2 for a documented duplicate).

@@ -62,10 +62,13 @@ struct Tenant {
     bool premium = true;  // Entra ID P1/P2: sign-in logs need it
     std::vector<Application> applications;
     int audit_records = 0;  // directoryAudits generated for the tenant, one second apart
-    // When the first audit and sign-in happened. INT64_MIN: so that the newest record is at the emulator's start.
+    // When the first audit and sign-in happened. INT64_MIN: so that the newest of each is at the emulator's start.
     // Records later than now become visible when their time comes: a live tenant.
     int64_t records_from_ms = INT64_MIN;
     std::optional<int64_t> records_from_offset_ms;  // relative to the emulator's start instead ("-2h")
+    // Resolved by the emulator when it starts: when its first audit and first sign-in happened.
+    int64_t audits_from_ms = 0;
+    int64_t signins_from_ms = 0;
     // Graph's documented latency and duplicates: every late_every-th record becomes visible only late_by_ms after
     // the emulator starts (0: none); every duplicate_every-th record is listed twice, as a retried batch is.
     int late_every = 0;

@@ -81,7 +81,7 @@ std::vector<SignInRecord> generate_signins(const Tenant& tenant, const std::vect
     for (int n = 0; n < tenant.signin_records; ++n) {
         SignInRecord record;
         record.n = n;
-        record.time_ms = tenant.records_from_ms + static_cast<int64_t>(n) * 500;
+        record.time_ms = tenant.signins_from_ms + static_cast<int64_t>(n) * 500;
         char id[64];
         std::snprintf(id, sizeof(id), "%s-signin-%08d", tenant.id.substr(0, 8).c_str(), n);
         record.id = id;

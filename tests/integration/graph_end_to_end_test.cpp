@@ -78,10 +78,23 @@ TEST_F(GraphEndToEnd, AMissingPermissionFailsTheRunWithAdviceAndNoSecret) {
     const std::string log = test::read_file(dir_.file("vigil.log"));
     EXPECT_NE(log.find("GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
                        " of organization 'Fabrikam' (credential 'fabrikam-app') was denied "
-                       "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and Directory.Read.All"),
+                       "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and "
+                       "Directory.Read.All"),
               std::string::npos)
         << log;
     EXPECT_EQ(log.find("s3cret"), std::string::npos);
+}
+
+TEST_F(GraphEndToEnd, ACaFileThatIsNoCertificateFailsTheRunNamingIt) {
+    // It exists, so the configuration is valid; it is not a PEM certificate, so the first Graph request cannot be made.
+    const std::string bad_ca = dir_.write("not-a-ca.pem", "this is not a certificate\n");
+    std::string text = config(kApp);
+    text.replace(text.find(emulator_->ca_file()), emulator_->ca_file().size(), bad_ca);
+    const std::string file = dir_.write("vigil.yaml", text);
+    EXPECT_EQ(test::run_vigil({"run", "--config", file, "--once"}, dir_.file("run")), 1);
+    const std::string log = test::read_file(dir_.file("vigil.log"));
+    EXPECT_NE(log.find("run failed (8): cannot use the CA file " + bad_ca), std::string::npos) << log;
+    EXPECT_EQ(log.find("no reason"), std::string::npos) << log;
 }
 
 }  // namespace
@@ -133,7 +146,8 @@ TEST_F(Doctor, ReportsEachSourcesTokenAndProbesWithWhatToDo) {
     EXPECT_EQ(lines[2].substr(lines[2].size() - 2), "ok");
     EXPECT_NE(lines[4].find("FAILED: GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
                             " of organization 'Unconsented' (credential 'unconsented') was denied "
-                            "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and Directory.Read.All"),
+                            "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and "
+                            "Directory.Read.All"),
               std::string::npos)
         << out;
     EXPECT_NE(lines[5].find("token (mistyped)"), std::string::npos) << out;

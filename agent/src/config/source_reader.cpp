@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 
 namespace vigil {
 
@@ -95,6 +96,11 @@ void ConfigLoader::read_source(const Document& document, const YAML::Node& node,
     if (const YAML::Node tls = map.get("tls"); tls.IsDefined()) {
         const YamlMap tls_map(context, tls, "tls", {"ca_file"});
         source.ca_file = tls_map.path_or("ca_file", "");
+        if (!source.ca_file.empty() && !std::ifstream(source.ca_file).good()) {
+            context.error(tls_map.get("ca_file"), "tls.ca_file: cannot read " + source.ca_file +
+                                                      ": check that it exists and is readable (a PEM file of the "
+                                                      "CA that signs the Graph endpoint's certificate)");
+        }
     }
     if (const YAML::Node connectors = map.get("connectors"); connectors.IsDefined()) {
         read_connectors(context, connectors, registry, source);

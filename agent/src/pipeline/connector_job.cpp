@@ -175,14 +175,14 @@ vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_f
     };
     if (hooks_ == nullptr) return fail(VIGIL_ERR_INVALID_ARGUMENT, "graph_get is for use during run()");
     if (!graph_access_.source) return fail(VIGIL_ERR_UNAVAILABLE, "this source has no Graph access configured");
-    if (!graph_) {
-        graph_ = std::make_unique<graph::GraphClient>(
-            *graph_access_.source, *graph_access_.tokens, *graph_access_.limiter,
-            graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
-                               std::chrono::milliseconds(60'000)},
-            stopping_);
-    }
     try {
+        if (!graph_) {  // made on first use; a CA file that cannot be read fails here, with its name
+            graph_ = std::make_unique<graph::GraphClient>(
+                *graph_access_.source, *graph_access_.tokens, *graph_access_.limiter,
+                graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
+                                   std::chrono::milliseconds(60'000)},
+                stopping_);
+        }
         graph_->get_pages(path_or_url, [&](std::string_view page) {
             return on_page(user_data, vigil_str{page.data(), page.size()}) != 0;
         });
@@ -204,7 +204,7 @@ vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_f
                 return fail(VIGIL_ERR_UNAVAILABLE, failure.what());
         }
     } catch (const std::exception& failure) {
-        // A credential file that cannot be read, say: the message names it.
+        // A credential or CA file that cannot be read, say: the message names it.
         return fail(VIGIL_ERR_DENIED, failure.what());
     }
 }
