@@ -2,6 +2,8 @@
 # Prints the figures README.md quotes. Builds the release preset first.
 #   idle agent: RSS and start-to-ready time with one plugin loaded and no sources
 #   pipeline:   1 M small events from the counter connector through spool to jsonl, pinned to one core
+#   emulator:   sign-ins served per second
+#   collection: 1 M sign-ins collected by vigil (entra_logons) and by a Python baseline, with the disk's rate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -40,3 +42,6 @@ done
 # The Graph emulator must never limit an agent benchmark: sign-ins served per second (TLS, no gzip).
 cmake --build --preset release --target emulator_bench >/dev/null
 ./build/tests/bench/emulator_bench 200000
+
+# Collection (issue #4): N sign-ins from the emulator through entra_logons to jsonl, beside a Python baseline.
+python3 tests/bench/collect_bench.py build "${COLLECT_EVENTS:-1000000}"

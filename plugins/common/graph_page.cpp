@@ -1,19 +1,10 @@
 #include "graph_page.hpp"
 
+#include <vigil/json_text.hpp>
+
 namespace vigil::connectors {
 
 namespace {
-
-// Index just past the string whose opening quote is at text[at]; npos when it does not end.
-size_t skip_string(std::string_view text, size_t at) {
-    for (size_t i = at + 1; i < text.size();) {
-        const size_t stop = text.find_first_of("\"\\", i);
-        if (stop == std::string_view::npos) return std::string_view::npos;
-        if (text[stop] == '"') return stop + 1;
-        i = stop + 2;  // an escape: skip the escaped character
-    }
-    return std::string_view::npos;
-}
 
 bool is_space(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -29,7 +20,7 @@ bool value_slices(std::string_view page, std::vector<std::string_view>& out) {
     while (i < page.size()) {
         const char c = page[i];
         if (c == '"') {
-            const size_t end = skip_string(page, i);
+            const size_t end = sdk::skip_json_string(page, i);
             if (end == std::string_view::npos) return false;
             const bool is_value_key = depth == 1 && page.substr(i, end - i) == "\"value\"";
             i = end;
@@ -54,7 +45,7 @@ bool value_slices(std::string_view page, std::vector<std::string_view>& out) {
         const char c = page[i];
         if (c == '"') {
             if (start == std::string_view::npos) start = i;
-            const size_t end = skip_string(page, i);
+            const size_t end = sdk::skip_json_string(page, i);
             if (end == std::string_view::npos) return false;
             i = end - 1;
             continue;

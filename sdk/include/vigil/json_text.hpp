@@ -45,6 +45,38 @@ inline size_t utf8_sequence_length(std::string_view text, size_t i) {
     return length;
 }
 
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// High bit set in each byte lane of word that is below `limit` (limit <= 0x80), and possibly in lanes after one.
+inline constexpr uint64_t lanes_below(uint64_t word, uint64_t limit) {
+    return (word - kOnes * limit) & ~word & kHighs;
+}
+// High bit set in each byte lane equal to value, and possibly in lanes after one.
+inline constexpr uint64_t lanes_equal(uint64_t word, unsigned char value) {
+    return lanes_below(word ^ (kOnes * value), 1);
+}
+
+// Length of the prefix of text[from..] that needs no escaping: no control character, quote, backslash or non-ASCII
+// byte. Eight bytes per step (SWAR): this scan runs over every field of every event.
+inline size_t plain_run(std::string_view text, size_t from) {
+    size_t at = from;
+    while (at + 8 <= text.size()) {
+        uint64_t word;
+        std::memcpy(&word, text.data() + at, 8);
+        // Any lane that may need work sends the rest to the exact byte loop below.
+        if ((lanes_below(word, 0x20) | lanes_equal(word, '"') | lanes_equal(word, '\\') | (word & kHighs)) != 0) break;
+        at += 8;
+    }
+    while (at < text.size()) {
+        const auto c = static_cast<unsigned char>(text[at]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++at;
+    }
+    return at - from;
+}
+
+
 class Validator {
 public:
     explicit Validator(std::string_view text) : text_(text) {}
@@ -112,6 +144,8 @@ private:
     bool string() {
         ++pos_;
         while (pos_ < text_.size()) {
+            pos_ += plain_run(text_, pos_);  // most of a record is plain text: eight bytes a step
+            if (pos_ >= text_.size()) return false;
             const auto c = static_cast<unsigned char>(text_[pos_]);
             if (c == '"') return ++pos_, true;
             if (c < 0x20) return false;
@@ -178,37 +212,6 @@ private:
     size_t pos_ = 0;
 };
 
-inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
-inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
-
-// High bit set in each byte lane of word that is below `limit` (limit <= 0x80), and possibly in lanes after one.
-inline constexpr uint64_t lanes_below(uint64_t word, uint64_t limit) {
-    return (word - kOnes * limit) & ~word & kHighs;
-}
-// High bit set in each byte lane equal to value, and possibly in lanes after one.
-inline constexpr uint64_t lanes_equal(uint64_t word, unsigned char value) {
-    return lanes_below(word ^ (kOnes * value), 1);
-}
-
-// Length of the prefix of text[from..] that needs no escaping: no control character, quote, backslash or non-ASCII
-// byte. Eight bytes per step (SWAR): this scan runs over every field of every event.
-inline size_t plain_run(std::string_view text, size_t from) {
-    size_t at = from;
-    while (at + 8 <= text.size()) {
-        uint64_t word;
-        std::memcpy(&word, text.data() + at, 8);
-        // Any lane that may need work sends the rest to the exact byte loop below.
-        if ((lanes_below(word, 0x20) | lanes_equal(word, '"') | lanes_equal(word, '\\') | (word & kHighs)) != 0) break;
-        at += 8;
-    }
-    while (at < text.size()) {
-        const auto c = static_cast<unsigned char>(text[at]);
-        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-        ++at;
-    }
-    return at - from;
-}
-
 }  // namespace json_detail
 
 // Appends text as a JSON string literal (with quotes). Control characters are escaped; bytes of invalid UTF-8 are
@@ -259,6 +262,18 @@ inline void append_json_string(std::string& out, std::string_view text) {
         ++i;
     }
     out.push_back('"');
+}
+
+// Index just past the JSON string whose opening quote is at text[at]; npos when it does not end. For finding
+// where values start and end in JSON text without parsing it; it does not validate the string's contents.
+inline size_t skip_json_string(std::string_view text, size_t at) {
+    for (size_t i = at + 1; i < text.size();) {
+        i += json_detail::plain_run(text, i);
+        if (i >= text.size()) return std::string_view::npos;
+        if (text[i] == '"') return i + 1;
+        i += text[i] == '\\' ? 2 : 1;  // an escape: skip the escaped character; a control or non-ASCII byte: itself
+    }
+    return std::string_view::npos;
 }
 
 // True when text is exactly one well-formed JSON value (surrounding white space allowed). A single pass without a
