@@ -11,25 +11,20 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
         for (int attempt = 0;; ++attempt) {
             vigil_status failed = VIGIL_OK;
             std::string error;
-            parse_error_.clear();
+            page_error_.clear();
             const vigil_status status = host_.graph_get(
                 request,
                 [&](std::string_view text) {
-                    if (!page_.parse(text, parse_error_)) {
-                        failed = VIGIL_ERR_UNAVAILABLE;
-                        return false;
-                    }
                     ++totals_.pages;
-                    totals_.records += page_.size();
-                    if ((failed = on_page(page_)) != VIGIL_OK) return false;
+                    if ((failed = on_page(text, page_error_)) != VIGIL_OK) return false;
                     // Stored page by page; the checkpoint waits for the whole window.
                     failed = host_.commit({});
                     return failed == VIGIL_OK && !host_.cancelled();
                 },
                 error);
             if (failed != VIGIL_OK) {
-                throw sdk::Error(failed, parse_error_.empty() ? "a page could not be stored or normalized"
-                                                              : "GET " + request + ": " + parse_error_);
+                throw sdk::Error(failed, page_error_.empty() ? "a page could not be stored or normalized"
+                                                             : "GET " + request + ": " + page_error_);
             }
             if (host_.cancelled()) throw sdk::Error(VIGIL_ERR_CANCELLED, "stopping");
             if (status == VIGIL_ERR_EXPIRED && attempt < kMaxRestarts) {

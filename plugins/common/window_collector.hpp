@@ -1,12 +1,12 @@
 #pragma once
 
-#include "graph_page.hpp"
 #include "time_windows.hpp"
 
 #include <vigil/plugin.hpp>
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace vigil::connectors {
 
@@ -16,8 +16,9 @@ namespace vigil::connectors {
 // crash the next run starts again from the checkpoint, by time. An expired nextLink restarts its window.
 class WindowCollector {
 public:
-    // Emits the page's records through the host; returns VIGIL_OK or the status that ends the run.
-    using PageHandler = std::function<vigil_status(const GraphPage& page)>;
+    // Parses the page (as received), emits its records through the host; returns VIGIL_OK or the status that ends
+    // the run, with error set when the page could not be read.
+    using PageHandler = std::function<vigil_status(std::string_view page, std::string& error)>;
     // The Graph request for one window: a path with its $filter, $top ...
     using RequestFor = std::function<std::string(const Window& window)>;
 
@@ -29,7 +30,6 @@ public:
 
     struct Totals {
         uint64_t pages = 0;
-        uint64_t records = 0;
         uint64_t windows = 0;
         uint64_t restarts = 0;
     };
@@ -40,8 +40,7 @@ private:
 
     sdk::Host host_;
     WindowSettings settings_;
-    GraphPage page_;
-    std::string parse_error_;
+    std::string page_error_;
     Totals totals_;
 };
 

@@ -1,6 +1,7 @@
 // Entra Activity: the directory audit log (GET /auditLogs/directoryAudits), read by time windows and normalized
 // into Vigil's event record.
 #include "audit_normalizer.hpp"
+#include "graph_page.hpp"
 #include "primary_domain.hpp"
 #include "utc_time.hpp"
 #include "window_collector.hpp"
@@ -49,7 +50,9 @@ public:
                        "&$filter=activityDateTime ge " + format_utc_s(window.from_ms) + " and activityDateTime le " +
                        format_utc_s(window.to_ms);
             },
-            [&](const GraphPage& page) {
+            [&](std::string_view text, std::string& error) {
+                if (!page_.parse(text, error)) return VIGIL_ERR_UNAVAILABLE;
+                const GraphPage& page = page_;
                 for (size_t i = 0; i < page.size(); ++i) {
                     if (!normalizer_.normalize(page.record(i), page.raw(i), event_, why_)) {
                         if (++skipped <= 5) host_.warn("a directoryAudit record was skipped: " + why_);
@@ -69,6 +72,7 @@ private:
     WindowSettings settings_;
     int64_t page_size_;
     std::optional<std::string> domain_;
+    GraphPage page_;  // audits are read as a DOM: the normalizer picks among targets; the volume is low
     AuditNormalizer normalizer_;
     sdk::Event event_;
     std::string why_;

@@ -1,6 +1,7 @@
 // Entra Logons: sign-ins (GET /auditLogs/signIns), failed and/or successful, interactive and optionally the other
 // kinds through beta, read by time windows and normalized into Vigil's event record.
 #include "primary_domain.hpp"
+#include "record_stream.hpp"
 #include "signin_normalizer.hpp"
 #include "signin_query.hpp"
 #include "window_collector.hpp"
@@ -67,18 +68,23 @@ public:
         WindowCollector collector(host_, settings_);
         int skipped = 0;
         collector.run([&](const Window& window) { return signin_request(selection_, window); },
-                      [&](const GraphPage& page) {
-                          for (size_t i = 0; i < page.size(); ++i) {
-                              int64_t error_code = 0;
-                              if (!normalizer_.normalize(page.record(i), page.raw(i), event_, error_code, why_)) {
-                                  if (++skipped <= 5) host_.warn("a signIn record was skipped: " + why_);
-                                  continue;
-                              }
-                              if (!selection_.keep(error_code)) continue;
-                              event_.where = *domain_;
-                              if (const vigil_status status = host_.emit(event_); status != VIGIL_OK) return status;
-                          }
-                          return VIGIL_OK;
+                      [&](std::string_view page, std::string& error) {
+                          vigil_status status = VIGIL_OK;
+                          const bool read = stream_.read(
+                              page,
+                              [&](simdjson::ondemand::object& record, std::string_view raw) {
+                                  int64_t error_code = 0;
+                                  if (!normalizer_.normalize(record, raw, event_, error_code, why_)) {
+                                      if (++skipped <= 5) host_.warn("a signIn record was skipped: " + why_);
+                                      return true;
+                                  }
+                                  if (!selection_.keep(error_code)) return true;
+                                  event_.where = *domain_;
+                                  status = host_.emit(event_);
+                                  return status == VIGIL_OK;
+                              },
+                              error);
+                          return read ? status : VIGIL_ERR_UNAVAILABLE;
                       });
         if (skipped > 0) host_.warn(std::to_string(skipped) + " signIn records could not be read this run");
         return VIGIL_OK;
@@ -89,6 +95,7 @@ private:
     WindowSettings settings_;
     SignInSelection selection_;
     std::optional<std::string> domain_;
+    RecordStream stream_;
     SignInNormalizer normalizer_;
     sdk::Event event_;
     std::string why_;

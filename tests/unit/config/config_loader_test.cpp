@@ -58,6 +58,7 @@ outputs:
 
 TEST_F(ConfigLoaderTest, ReadsACompleteConfiguration) {
     setenv("VIGIL_TEST_SECRET", "from-env", 1);
+    dir_.write("ca.pem", "a CA file must exist to be accepted\n");
     const Config config = load(dir_.write("vigil.yaml", kFull));
     const std::string base = dir_.path().string();
     EXPECT_EQ(config.agent.data_dir, base + "/state");
