@@ -14,6 +14,11 @@ int64_t whole_seconds(int64_t ms) {
 
 }  // namespace
 
+WindowSettings window_settings(const sdk::Config& config) {
+    return WindowSettings{config.get_duration_ms("lag"), config.get_duration_ms("overlap"),
+                          config.get_duration_ms("backfill"), config.get_duration_ms("chunk")};
+}
+
 std::optional<int64_t> checkpoint_time(std::string_view checkpoint) {
     if (checkpoint.empty()) return std::nullopt;
     return parse_utc_ms(checkpoint);

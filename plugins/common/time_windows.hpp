@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vigil/plugin.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +19,26 @@ struct WindowSettings {
     int64_t chunk_ms = 0;     // read at most this much time per checkpoint: a crash re-reads at most one chunk
 };
 
+// The settings every time-windowed connector declares (docs/connectors.md says why these defaults); `chunk`'s
+// default differs by log, so each connector declares it: window_chunk_key("6h").
+namespace window_keys {
+inline constexpr int64_t kMinute = 60'000;
+inline constexpr int64_t kDay = 1'440 * kMinute;
+inline constexpr vigil_config_key kLag = sdk::key(
+    "lag", VIGIL_VALUE_DURATION, "2m", "read up to this long before now (Graph's P95 latency)", false, 0, 60 * kMinute);
+inline constexpr vigil_config_key kOverlap = sdk::key(
+    "overlap", VIGIL_VALUE_DURATION, "10m",
+    "re-read this much before the last checkpoint, for records Graph shows late (twice its P99)", false, kMinute, kDay);
+inline constexpr vigil_config_key kBackfill =
+    sdk::key("backfill", VIGIL_VALUE_DURATION, "7d", "how far back the first run reaches (Graph keeps 7 or 30 days)",
+             false, 60 * kMinute, 30 * kDay);
+inline constexpr vigil_config_key kPageSize =
+    sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000);
+constexpr vigil_config_key chunk(const char* default_value) {
+    return sdk::key("chunk", VIGIL_VALUE_DURATION, default_value, "time read per checkpoint", false, kMinute, 7 * kDay);
+}
+}  // namespace window_keys
+
 // Graph keeps audit logs and sign-ins 30 days at most (7 without P1/P2): reading further back finds nothing.
 constexpr int64_t kMaxRetentionMs = 30LL * 86'400'000;
 
@@ -25,6 +47,9 @@ struct Window {
     int64_t from_ms = 0;
     int64_t to_ms = 0;
 };
+
+// lag, overlap, backfill and chunk from a connector's validated configuration.
+WindowSettings window_settings(const sdk::Config& config);
 
 // The checkpoint is the end of the last window read in full ("2026-11-27T10:00:00Z"). nullopt for a first run
 // (empty) or a checkpoint that is not a time (a person's edit): both read from now - backfill.

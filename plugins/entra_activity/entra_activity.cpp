@@ -19,26 +19,14 @@ public:
     static constexpr const char* name = "entra_activity";
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description = "Entra ID directory changes (audit log) through Microsoft Graph";
-    static constexpr int64_t kMinute = 60'000;
-    static constexpr int64_t kDay = 1'440 * kMinute;
     static constexpr vigil_config_key config_keys[] = {
-        sdk::key("lag", VIGIL_VALUE_DURATION, "2m", "read up to this long before now (Graph's P95 latency)", false, 0,
-                 60 * kMinute),
-        sdk::key("overlap", VIGIL_VALUE_DURATION, "10m",
-                 "re-read this much before the last checkpoint, for records Graph shows late (twice its P99)", false,
-                 kMinute, kDay),
-        sdk::key("backfill", VIGIL_VALUE_DURATION, "7d",
-                 "how far back the first run reaches (Graph keeps 7 or 30 days)", false, 60 * kMinute, 30 * kDay),
-        sdk::key("chunk", VIGIL_VALUE_DURATION, "6h", "time read per checkpoint", false, kMinute, 7 * kDay),
-        sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000),
+        window_keys::kLag,        window_keys::kOverlap,  window_keys::kBackfill,
+        window_keys::chunk("6h"), window_keys::kPageSize,
     };
     static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/directoryAudits?$top=1"};
 
     EntraActivity(sdk::Host host, const sdk::Config& config)
-        : host_(host),
-          settings_{config.get_duration_ms("lag"), config.get_duration_ms("overlap"),
-                    config.get_duration_ms("backfill"), config.get_duration_ms("chunk")},
-          page_size_(config.get_int("page_size")) {}
+        : host_(host), settings_(window_settings(config)), page_size_(config.get_int("page_size")) {}
 
     vigil_status run() {
         if (!domain_) domain_ = primary_domain(host_);

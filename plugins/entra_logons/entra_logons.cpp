@@ -19,8 +19,6 @@ public:
     static constexpr const char* name = "entra_logons";
     static constexpr const char* version = "1.0.0";
     static constexpr const char* description = "Entra ID sign-ins (failed and successful) through Microsoft Graph";
-    static constexpr int64_t kMinute = 60'000;
-    static constexpr int64_t kDay = 1'440 * kMinute;
     static constexpr vigil_config_key config_keys[] = {
         sdk::key("failed", VIGIL_VALUE_BOOL, "true", "collect failed logons"),
         sdk::key("successful", VIGIL_VALUE_BOOL, "true", "collect successful logons"),
@@ -28,22 +26,15 @@ public:
         sdk::key("non_interactive", VIGIL_VALUE_BOOL, "false", "non-interactive user sign-ins (through beta)"),
         sdk::key("service_principal", VIGIL_VALUE_BOOL, "false", "service principal sign-ins (through beta)"),
         sdk::key("managed_identity", VIGIL_VALUE_BOOL, "false", "managed identity sign-ins (through beta)"),
-        sdk::key("lag", VIGIL_VALUE_DURATION, "2m", "read up to this long before now (Graph's P95 latency)", false, 0,
-                 60 * kMinute),
-        sdk::key("overlap", VIGIL_VALUE_DURATION, "10m",
-                 "re-read this much before the last checkpoint, for records Graph shows late (twice its P99)", false,
-                 kMinute, kDay),
-        sdk::key("backfill", VIGIL_VALUE_DURATION, "7d",
-                 "how far back the first run reaches (Graph keeps 7 or 30 days)", false, 60 * kMinute, 30 * kDay),
-        sdk::key("chunk", VIGIL_VALUE_DURATION, "1h", "time read per checkpoint", false, kMinute, 7 * kDay),
-        sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000),
+        window_keys::kLag,
+        window_keys::kOverlap,
+        window_keys::kBackfill,
+        window_keys::chunk("1h"),
+        window_keys::kPageSize,
     };
     static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/signIns?$top=1"};
 
-    EntraLogons(sdk::Host host, const sdk::Config& config)
-        : host_(host),
-          settings_{config.get_duration_ms("lag"), config.get_duration_ms("overlap"),
-                    config.get_duration_ms("backfill"), config.get_duration_ms("chunk")} {
+    EntraLogons(sdk::Host host, const sdk::Config& config) : host_(host), settings_(window_settings(config)) {
         selection_.failed = config.get_bool("failed");
         selection_.successful = config.get_bool("successful");
         selection_.interactive = config.get_bool("interactive");

@@ -106,24 +106,52 @@ TEST_F(EmulatorRecords, DuplicatesAreListedTwiceAcrossPageBoundaries) {
     EXPECT_GT(signins.size(), unique.size()) << "sign-ins are duplicated too";
 }
 
+// One tenant in an emulator of its own, and every record of a listing through the real GraphClient.
+class OneTenant {
+public:
+    explicit OneTenant(emulator::Tenant tenant) : id_(tenant.id) {
+        tenant.applications = {emulator::Application(kApp, "s", false, "")};
+        emulator::Scenario scenario;
+        scenario.tenants = {tenant};
+        emulator_ = std::make_unique<emulator::GraphEmulator>(
+            emulator::GraphEmulator::Options{dir_.file("emulator"), scenario, 0});
+    }
+    emulator::GraphEmulator& emulator() { return *emulator_; }
+    template <typename OnRecord>
+    void each_record(const std::string& path, OnRecord&& on_record) {
+        GraphClient client(test::emulator_source(*emulator_, id_, kApp), tokens_, limiter_, RetryPolicy{2, 10ms, 20ms},
+                           cancelled_);
+        client.get_pages(path, [&](std::string_view page) {
+            const auto values =
+                Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
+            for (unsigned i = 0; i < values->size(); ++i) on_record(values->getObject(i));
+            return true;
+        });
+    }
+    size_t count(const std::string& path) {
+        size_t found = 0;
+        each_record(path, [&](const Poco::JSON::Object::Ptr&) { ++found; });
+        return found;
+    }
+
+private:
+    std::string id_;
+    test::TempDir dir_;
+    std::unique_ptr<emulator::GraphEmulator> emulator_;
+    TokenCache tokens_;
+    RequestLimiter limiter_{1000, 1000ms};
+    std::atomic<bool> cancelled_{false};
+};
+
 // The generated audits are varied the way normalizers need: every category and operation type the connectors map,
 // applications and service accounts among the initiators, failures, and old/new values that are JSON in a string.
 TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
-    test::TempDir dir;
     emulator::Tenant tenant;
     tenant.id = "12121212-1212-1212-1212-121212121212";
     tenant.domain = "woodgrove.example";
     tenant.audit_records = 200;
     tenant.directory = {60, 5, 2};
-    tenant.applications = {emulator::Application(kApp, "s", false, "")};
-    emulator::Scenario scenario;
-    scenario.tenants = {tenant};
-    emulator::GraphEmulator emulator({dir.file("emulator"), scenario, 0});
-    TokenCache tokens;
-    RequestLimiter limiter(1000, 1000ms);
-    std::atomic<bool> cancelled{false};
-    GraphClient client(test::emulator_source(emulator, tenant.id, kApp), tokens, limiter, RetryPolicy{2, 10ms, 20ms},
-                       cancelled);
+    OneTenant one(tenant);
     std::set<std::string> categories;
     std::set<std::string> operations;
     std::set<std::string> initiators;
@@ -131,32 +159,26 @@ TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
     int app_initiated = 0;
     int decoded_values = 0;
     size_t records = 0;
-    client.get_pages("/v1.0/auditLogs/directoryAudits", [&](std::string_view page) {
-        const auto values =
-            Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
-        for (unsigned i = 0; i < values->size(); ++i) {
-            const auto audit = values->getObject(i);
-            ++records;
-            categories.insert(audit->getValue<std::string>("category"));
-            operations.insert(audit->getValue<std::string>("operationType"));
-            failures += audit->getValue<std::string>("result") == "failure";
-            const auto initiated = audit->getObject("initiatedBy");
-            if (initiated->isNull("user")) {
-                ++app_initiated;
-            } else {
-                initiators.insert(initiated->getObject("user")->getValue<std::string>("userPrincipalName"));
-            }
-            const auto targets = audit->getArray("targetResources");
-            for (unsigned t = 0; t < targets->size(); ++t) {
-                const auto properties = targets->getObject(t)->getArray("modifiedProperties");
-                for (unsigned p = 0; p < properties->size(); ++p) {
-                    const auto value = properties->getObject(p)->getValue<std::string>("newValue");
-                    EXPECT_NO_THROW(Poco::JSON::Parser().parse("[" + value + "]")) << value;
-                    ++decoded_values;
-                }
+    one.each_record("/v1.0/auditLogs/directoryAudits", [&](const Poco::JSON::Object::Ptr& audit) {
+        ++records;
+        categories.insert(audit->getValue<std::string>("category"));
+        operations.insert(audit->getValue<std::string>("operationType"));
+        failures += audit->getValue<std::string>("result") == "failure";
+        const auto initiated = audit->getObject("initiatedBy");
+        if (initiated->isNull("user")) {
+            ++app_initiated;
+        } else {
+            initiators.insert(initiated->getObject("user")->getValue<std::string>("userPrincipalName"));
+        }
+        const auto targets = audit->getArray("targetResources");
+        for (unsigned t = 0; t < targets->size(); ++t) {
+            const auto properties = targets->getObject(t)->getArray("modifiedProperties");
+            for (unsigned p = 0; p < properties->size(); ++p) {
+                const auto value = properties->getObject(p)->getValue<std::string>("newValue");
+                EXPECT_NO_THROW(Poco::JSON::Parser().parse("[" + value + "]")) << value;
+                ++decoded_values;
             }
         }
-        return true;
     });
     EXPECT_EQ(records, 200u) << "by default the newest record is dated at the emulator's start: all visible";
     EXPECT_EQ(categories,
@@ -167,7 +189,7 @@ TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
     EXPECT_GT(decoded_values, 100);
     // The service account that acts is a member of the tenant's "Service Accounts" group.
     std::vector<std::string> service_accounts;
-    emulator.directory(tenant.id).read([&](const emulator::Directory& directory) {
+    one.emulator().directory(tenant.id).read([&](const emulator::Directory& directory) {
         for (const auto& id : directory.groups()[0].member_ids) {
             service_accounts.push_back(directory.find_user(id)->user_principal_name);
         }
@@ -178,34 +200,14 @@ TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
 
 // Records dated after the emulator's start appear when their time comes: a live tenant.
 TEST(EmulatorData, RecordsDatedInTheFutureAppearWhenTheirTimeComes) {
-    test::TempDir dir;
     emulator::Tenant tenant;
     tenant.id = "13131313-1313-1313-1313-131313131313";
     tenant.domain = "live.example";
     tenant.audit_records = 20;   // one a second from 2 s ago: 3 now, the rest over 17 s
     tenant.signin_records = 40;  // two a second
     tenant.records_from_offset_ms = -2000;
-    tenant.applications = {emulator::Application(kApp, "s", false, "")};
-    emulator::Scenario scenario;
-    scenario.tenants = {tenant};
-    emulator::GraphEmulator emulator({dir.file("emulator"), scenario, 0});
-    TokenCache tokens;
-    RequestLimiter limiter(1000, 1000ms);
-    std::atomic<bool> cancelled{false};
-    const auto count = [&](const std::string& path) {
-        GraphClient client(test::emulator_source(emulator, tenant.id, kApp), tokens, limiter,
-                           RetryPolicy{2, 10ms, 20ms}, cancelled);
-        size_t found = 0;
-        client.get_pages(path, [&](std::string_view page) {
-            found += Poco::JSON::Parser()
-                         .parse(std::string(page))
-                         .extract<Poco::JSON::Object::Ptr>()
-                         ->getArray("value")
-                         ->size();
-            return true;
-        });
-        return found;
-    };
+    OneTenant one(tenant);
+    const auto count = [&](const std::string& path) { return one.count(path); };
     const size_t audits_now = count("/v1.0/auditLogs/directoryAudits");
     EXPECT_GE(audits_now, 3u);
     EXPECT_LE(audits_now, 5u);
