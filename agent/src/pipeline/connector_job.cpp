@@ -55,6 +55,7 @@ void ConnectorJob::create() {
 bool ConnectorJob::run(HookChain& hooks) {
     hooks_ = &hooks;
     batch_.clear();
+    serialized_.clear();
     rejected_in_run_ = 0;
     const Totals before = totals();
     char error[kErrorCapacity] = {};
@@ -65,7 +66,9 @@ bool ConnectorJob::run(HookChain& hooks) {
         checkpoint_ = spool_.checkpoint(job_id_);
         status = plugin_.descriptor->run(instance_, error, sizeof(error));
         // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
-        if (status == VIGIL_OK && !batch_.empty()) status = commit(vigil_str{nullptr, 0});
+        if (status == VIGIL_OK && (!batch_.empty() || !serialized_.rows.empty())) {
+            status = commit(vigil_str{nullptr, 0});
+        }
         // Commits are group-committed by the spool's writer: the run is done when its last one is on disk.
         std::string reason;
         if (status == VIGIL_OK && last_ticket_ != 0 && !spool_.wait_durable(job_id_, last_ticket_, reason)) {
@@ -77,6 +80,7 @@ bool ConnectorJob::run(HookChain& hooks) {
         status = VIGIL_ERR_INTERNAL;
     }
     batch_.clear();  // on failure: uncommitted events are dropped; the checkpoint did not move, so they come again
+    serialized_.clear();
     hooks_ = nullptr;
     const Totals after = totals();
     if (status != VIGIL_OK) {
@@ -132,18 +136,22 @@ vigil_status ConnectorJob::emit(const vigil_event* event) {
     if (event->raw_json.size > 0 && !is_valid_json({event->raw_json.data, event->raw_json.size})) {
         return bad("raw is not valid JSON");
     }
-    batch_.append().assign(*event);
+    if (hooks_->empty()) {
+        serialize_event(EventView::of(*event), identity_, serialized_);  // no hook works on it: no copy to keep
+    } else {
+        batch_.append().assign(*event);
+    }
     emitted_.fetch_add(1, std::memory_order_relaxed);
     return VIGIL_OK;
 }
 
 vigil_status ConnectorJob::commit(vigil_str checkpoint) {
     if (hooks_ == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
-    serialized_.clear();
     uint64_t filtered = 0;
+    // Without hooks, emit() serialized each event already; with them, each is serialized once its hooks kept it.
     for (size_t i = 0; i < batch_.size(); ++i) {
         Event& event = batch_[i];
-        if (!hooks_->empty() && hooks_->apply(event, identity_) == HookVerdict::drop) {
+        if (hooks_->apply(event, identity_) == HookVerdict::drop) {
             ++filtered;
             continue;
         }
@@ -164,6 +172,7 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
     }
     if (update_checkpoint) checkpoint_.assign(checkpoint_view);
     batch_.clear();
+    serialized_.clear();
     return VIGIL_OK;
 }
 

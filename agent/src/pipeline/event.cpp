@@ -17,6 +17,10 @@ void assign_view(std::string& target, vigil_str view) {
     }
 }
 
+std::string_view view_of(vigil_str text) {
+    return text.data == nullptr ? std::string_view{} : std::string_view(text.data, text.size);
+}
+
 void append_field(std::string& out, const char* name, std::string_view value) {
     out.append(",\"");
     out.append(name);
@@ -55,12 +59,26 @@ void Event::assign(const vigil_event& event) {
     assign_view(raw_json, event.raw_json);
 }
 
+EventView EventView::of(const Event& event) {
+    return EventView{event.id,    event.time_ms,     event.action, event.object_type,  event.what,    event.who,
+                     event.where, event.workstation, event.status, event.details_json, event.raw_json};
+}
+
+EventView EventView::of(const vigil_event& event) {
+    return EventView{view_of(event.id),      event.time_ms,
+                     view_of(event.action),  view_of(event.object_type),
+                     view_of(event.what),    view_of(event.who),
+                     view_of(event.where),   view_of(event.workstation),
+                     view_of(event.status),  view_of(event.details_json),
+                     view_of(event.raw_json)};
+}
+
 Event& EventBatch::append() {
     if (size_ == events_.size()) events_.emplace_back();
     return events_[size_++];
 }
 
-void serialize_event(const Event& event, const JobIdentity& job, SerializedBatch& batch) {
+void serialize_event(const EventView& event, const JobIdentity& job, SerializedBatch& batch) {
     std::string& out = batch.buffer;
     SerializedBatch::Row row{};
     row.id_offset = out.size();
@@ -85,7 +103,7 @@ void serialize_event(const Event& event, const JobIdentity& job, SerializedBatch
     append_field(out, "workstation", event.workstation);
     append_field(out, "status", event.status);
     out.append(",\"details\":");
-    out.append(event.details_json.empty() ? std::string_view("[]") : std::string_view(event.details_json));
+    out.append(event.details_json.empty() ? std::string_view("[]") : event.details_json);
     if (!event.raw_json.empty()) {
         row.raw_offset = static_cast<int64_t>(out.size() - row.json_offset);
         out.append(",\"raw\":");

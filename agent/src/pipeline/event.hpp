@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil {
@@ -70,7 +71,21 @@ struct SerializedBatch {
     }
 };
 
+// An event's fields as views: what serialization reads, from a host-owned Event or straight from a plugin's event
+// when no hook needs a copy to work on.
+struct EventView {
+    std::string_view id;
+    int64_t time_ms = 0;
+    std::string_view action, object_type, what, who, where, workstation, status, details_json, raw_json;
+
+    static EventView of(const Event& event);
+    static EventView of(const vigil_event& event);  // the caller checked struct_size
+};
+
 // Appends the event record (contract section 4) of event to batch.
-void serialize_event(const Event& event, const JobIdentity& job, SerializedBatch& batch);
+void serialize_event(const EventView& event, const JobIdentity& job, SerializedBatch& batch);
+inline void serialize_event(const Event& event, const JobIdentity& job, SerializedBatch& batch) {
+    serialize_event(EventView::of(event), job, batch);
+}
 
 }  // namespace vigil
