@@ -43,7 +43,7 @@ std::optional<int64_t> parse_utc_ms(std::string_view text) {
         int scale = 100;
         size_t count = 0;
         for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++count) {
-            millis += (text[at] - '0') * scale;  // digits past the third weigh nothing
+            millis += int64_t{text[at] - '0'} * scale;  // digits past the third weigh nothing
             scale /= 10;
         }
         if (count == 0) return std::nullopt;
@@ -54,7 +54,7 @@ std::optional<int64_t> parse_utc_ms(std::string_view text) {
     } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
         int offset_hours = 0, offset_mins = 0;
         if (!digits(text, at + 1, 2, offset_hours) || !digits(text, at + 4, 2, offset_mins)) return std::nullopt;
-        offset_minutes = (text[at] == '+' ? 1 : -1) * (offset_hours * 60 + offset_mins);
+        offset_minutes = int64_t{text[at] == '+' ? 1 : -1} * (offset_hours * 60 + offset_mins);
         at += 6;
     } else {
         return std::nullopt;

@@ -75,7 +75,7 @@ bool SignInNormalizer::read(object& record, Fields& f) {
         std::string_view key;
         if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
         value v = field.value();
-        switch (key.size() > 0 ? key[0] : '\0') {
+        switch (key.empty() ? '\0' : key[0]) {
             case 'a':
                 if (key == "appId")
                     f.app_id = text(v);

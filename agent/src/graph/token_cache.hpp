@@ -15,7 +15,7 @@ namespace vigil::graph {
 // other keys are never held up.
 class TokenCache {
 public:
-    static constexpr int64_t kRefreshMarginMs = 5 * 60'000;
+    static constexpr int64_t kRefreshMarginMs = int64_t{5} * 60'000;
 
     using Fetch = std::function<AccessToken()>;
     // A usable token: the cached one, or one fetched now. force_refresh: the cached one was refused (a 401).
