@@ -4,7 +4,7 @@
 
 namespace vigil::connectors {
 
-std::string primary_domain(const sdk::Host& host) {
+std::optional<std::string> primary_domain(const sdk::Host& host) {
     std::string domain;
     std::string error;
     GraphPage page;
@@ -24,8 +24,10 @@ std::string primary_domain(const sdk::Host& host) {
             return false;  // one page is all there is
         },
         error);
-    if (status != VIGIL_OK && status != VIGIL_ERR_CANCELLED) {
-        host.log(VIGIL_LOG_DEBUG, "the tenant's domain could not be read (" + error + "); events name the tenant id");
+    if (status == VIGIL_ERR_DENIED) {
+        host.log(VIGIL_LOG_DEBUG, "the tenant's domain cannot be read (" + error + "); events name the tenant id");
+    } else if (status != VIGIL_OK) {
+        return std::nullopt;  // this run names the tenant id; the next one asks again
     }
     return domain;
 }

@@ -30,6 +30,7 @@ public:
 
     vigil_status run() {
         if (!domain_) domain_ = primary_domain(host_);
+        const std::string_view where = domain_ ? std::string_view(*domain_) : std::string_view{};
         WindowCollector collector(host_, settings_);
         int skipped = 0;
         collector.run(
@@ -46,7 +47,7 @@ public:
                         if (++skipped <= 5) host_.warn("a directoryAudit record was skipped: " + why_);
                         continue;
                     }
-                    event_.where = *domain_;
+                    event_.where = where;
                     if (const vigil_status status = host_.emit(event_); status != VIGIL_OK) return status;
                 }
                 return VIGIL_OK;

@@ -56,6 +56,7 @@ public:
 
     vigil_status run() {
         if (!domain_) domain_ = primary_domain(host_);
+        const std::string_view where = domain_ ? std::string_view(*domain_) : std::string_view{};
         WindowCollector collector(host_, settings_);
         int skipped = 0;
         collector.run([&](const Window& window) { return signin_request(selection_, window); },
@@ -70,7 +71,7 @@ public:
                                       return true;
                                   }
                                   if (!selection_.keep(error_code)) return true;
-                                  event_.where = *domain_;
+                                  event_.where = where;
                                   status = host_.emit(event_);
                                   return status == VIGIL_OK;
                               },

@@ -230,5 +230,37 @@ TEST_F(EntraConnectors, AKillInTheMiddleOfPagingThenARestartLosesAndRepeatsNothi
     EXPECT_EQ(keys(collected().of("entra_logons", kWoodgrove)), signins(kWoodgrove, true, true));
 }
 
+TEST_F(EntraConnectors, WithoutPermissionToReadTheOrganizationEventsNameTheTenantId) {
+    // The application may read audit logs but not the organization: `where` falls back to the tenant id.
+    emulator::Tenant audits_only = tenant(kContoso, "contoso.example", 20, 0);
+    audits_only.applications[0].all_permissions = false;
+    audits_only.applications[0].permissions = {"AuditLog.Read.All"};
+    emulator::Scenario scenario;
+    scenario.tenants = {audits_only};
+    emulator_.reset();
+    emulator_ = std::make_unique<emulator::GraphEmulator>(
+        emulator::GraphEmulator::Options{dir_.file("emulator3"), scenario, 0});
+    const std::string d = dir_.path().string();
+    const std::string file = dir_.write(
+        "vigil.yaml",
+        "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() +
+            "]\n  log: {level: info, file: " + d +
+            "/vigil.log}\n  graph: {requests: 1000, window: 1s}\ncredentials:\n"
+            "  - {name: contoso-app, client_id: " +
+            kSecretApp +
+            ", client_secret: \"${env:VIGIL_TEST_CONTOSO_SECRET}\"}\n"
+            "organizations:\n  - name: Contoso\n    sources:\n      - type: entra_id\n        tenant_id: " +
+            kContoso + "\n        credentials: contoso-app\n        endpoints: {login: " + emulator_->base_url() +
+            ", graph: " + emulator_->base_url() + "}\n        tls: {ca_file: " + emulator_->ca_file() +
+            "}\n        connectors:\n          entra_activity: {lag: 0s, backfill: 1h}\n"
+            "outputs:\n  - {type: jsonl, path: " +
+            d + "/events.jsonl}\n");
+    ASSERT_EQ(test::run_vigil({"run", "--config", file, "--once"}, dir_.file("run")), 0)
+        << test::read_file(dir_.file("vigil.log"));
+    Collected events = collected();
+    EXPECT_EQ(keys(events.of("entra_activity", kContoso)), audits(kContoso, true));
+    EXPECT_EQ(events.samples.at("entra_activity " + kContoso)->getValue<std::string>("where"), kContoso);
+}
+
 }  // namespace
 }  // namespace vigil
