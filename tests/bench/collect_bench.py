@@ -86,6 +86,8 @@ outputs:
   - {{type: jsonl, path: {work}/events.jsonl}}
 """)
     profile = ["perf", "record", "-g", "-o", os.environ["BENCH_PERF"], "--"] if os.environ.get("BENCH_PERF") else []
+    if os.environ.get("BENCH_STRACE"):  # syscall counts instead of a profile
+        profile = ["strace", "-c", "-f", "-o", os.environ["BENCH_STRACE"]]
     vigil = measure(profile + [f"{build}/vigil", "run", "--config", f"{work}/vigil.yaml", "--once"])
     vigil_events = sum(1 for _ in open(f"{work}/events.jsonl"))
     baseline = measure([sys.executable, f"{here}/baseline_collector.py", env["URL"], env["CA_FILE"], tenant,

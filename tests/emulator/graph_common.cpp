@@ -143,8 +143,8 @@ void send_page(GraphEmulator& emulator, Poco::Net::HTTPServerRequest& request, P
         gzip << body;
         gzip.close();
     } else {
-        response.setContentLength64(body.size());
-        response.send().write(body.data(), static_cast<std::streamsize>(body.size()));
+        // One write of the whole page, as a server sends it: full-size TLS records, not one per 4 kB stream buffer.
+        response.sendBuffer(body.data(), body.size());
     }
 }
 

@@ -11,7 +11,9 @@
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
+
 #include <Poco/URI.h>
+#include <openssl/ssl.h>
 
 #include <cctype>
 #include <mutex>
@@ -93,17 +95,44 @@ HttpsClient::HttpsClient(HttpsOptions options) : options_(std::move(options)) {
     } catch (const Poco::Exception& failure) {
         throw TlsError("cannot use the CA file " + options_.ca_file + " (tls.ca_file): " + failure.displayText());
     }
+    // Read whatever the socket has, not one TLS record header and then its body: half the syscalls for a page.
+    SSL_CTX_set_read_ahead(context_->sslContext(), 1);
 }
+
+// Poco's response stream reads the body 4 kB at a time (a syscall and an SSL_read each: a tenth of the CPU of
+// collecting sign-ins). The session's own read() hands over what it buffered after the header, then reads the
+// socket with the caller's length.
+class HttpsClient::Session : public Poco::Net::HTTPSClientSession {
+public:
+    using HTTPSClientSession::HTTPSClientSession;
+
+    // Reads exactly length bytes of the body into out (appended); false when the connection ends first.
+    bool read_body(std::string& out, std::streamsize length) {
+        constexpr std::streamsize kMaxRead = 1 << 20;
+        const size_t start = out.size();
+        out.resize(start + static_cast<size_t>(length));
+        std::streamsize got = 0;
+        while (got < length) {
+            const int n = read(out.data() + start + got, std::min(length - got, kMaxRead));
+            if (n <= 0) {
+                out.resize(start + static_cast<size_t>(got));
+                return false;
+            }
+            got += n;
+        }
+        return true;
+    }
+};
 
 HttpsClient::~HttpsClient() = default;
 
-Poco::Net::HTTPSClientSession& HttpsClient::session_for(const std::string& scheme, const std::string& host,
-                                                        unsigned short port) {
+HttpsClient::Session& HttpsClient::session_for(const std::string& scheme, const std::string& host,
+                                               unsigned short port) {
     if (scheme != "https") throw TlsError("refusing " + scheme + "://" + host + ": Vigil only talks HTTPS to Graph");
     const std::string key = host + ":" + std::to_string(port);
     auto& session = sessions_[key];
     if (!session) {
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(host, port, context_);
+        session = std::make_unique<Session>(host, port, context_);
         session->setKeepAlive(true);
         session->setTimeout(Poco::Timespan(options_.connect_timeout.count() * 1000),
                             Poco::Timespan(options_.read_timeout.count() * 1000),
@@ -124,7 +153,7 @@ HttpResponse HttpsClient::post_form(const std::string& url, const std::string& f
 HttpResponse HttpsClient::send(const std::string& method, const std::string& url, const std::string& body,
                                const std::string& content_type, const std::map<std::string, std::string>& headers) {
     const Poco::URI uri(url);
-    Poco::Net::HTTPSClientSession& session = session_for(uri.getScheme(), uri.getHost(), uri.getPort());
+    Session& session = session_for(uri.getScheme(), uri.getHost(), uri.getPort());
     Poco::Net::HTTPRequest request(method, escape_request_target(uri.getPathEtc()), Poco::Net::HTTPMessage::HTTP_1_1);
     request.set("Accept-Encoding", "gzip");
     request.set("User-Agent", "Vigil/0.1");
@@ -140,8 +169,17 @@ HttpResponse HttpsClient::send(const std::string& method, const std::string& url
         HttpResponse result;
         result.status = static_cast<int>(response.getStatus());
         for (const auto& [name, value] : response) result.headers[lower(name)] = value;
+        const bool gzip = lower(response.get("Content-Encoding", "")) == "gzip";
+        if (response.hasContentLength() && !response.getChunkedTransferEncoding() && !gzip) {
+            // The usual page: read straight into the body, in large reads.
+            if (!session.read_body(result.body, response.getContentLength64())) {
+                throw Poco::Net::NetException("the connection ended " + std::to_string(result.body.size()) +
+                                              " bytes into a body of " + std::to_string(response.getContentLength64()));
+            }
+            return result;
+        }
         std::ostringstream content;
-        if (lower(response.get("Content-Encoding", "")) == "gzip") {
+        if (gzip) {
             Poco::InflatingInputStream inflater(in, Poco::InflatingStreamBuf::STREAM_GZIP);
             Poco::StreamCopier::copyStream(inflater, content);
         } else {

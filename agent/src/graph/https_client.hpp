@@ -57,11 +57,12 @@ public:
 private:
     HttpResponse send(const std::string& method, const std::string& url, const std::string& body,
                       const std::string& content_type, const std::map<std::string, std::string>& headers);
-    Poco::Net::HTTPSClientSession& session_for(const std::string& scheme, const std::string& host, unsigned short port);
+    class Session;  // an HTTPSClientSession whose response body can be read in large reads
+    Session& session_for(const std::string& scheme, const std::string& host, unsigned short port);
 
     HttpsOptions options_;
     Poco::AutoPtr<Poco::Net::Context> context_;
-    std::map<std::string, std::unique_ptr<Poco::Net::HTTPSClientSession>> sessions_;  // by host:port
+    std::map<std::string, std::unique_ptr<Session>> sessions_;  // by host:port
 };
 
 // Percent-encodes what may not appear in an HTTP request target (space, quotes, <, >, non-ASCII ...) and leaves the
