@@ -11,6 +11,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <set>
@@ -70,8 +71,10 @@ protected:
         emulator::Tenant t;
         t.id = id;
         t.domain = domain;
-        t.audit_records = audits;  // one a second, the newest now: all inside the 10-minute overlap
+        t.audit_records = audits;  // one a second, all inside the 10-minute overlap
         t.signin_records = signins;
+        // The newest a few seconds old: a run reads up to the whole second before now, and must see them all.
+        t.records_from_offset_ms = -(std::max<int64_t>(audits * 1000LL, signins * 500LL) + 3000);
         t.applications = {emulator::Application(kSecretApp, "s3cret", false, "")};
         return t;
     }
