@@ -70,7 +70,6 @@ bool value_slices(std::string_view page, std::vector<std::string_view>& out) {
 
 bool GraphPage::parse(std::string_view page, std::string& error) {
     records_.clear();
-    delta_link_ = {};
     simdjson::dom::element root;
     if (const auto failure = parser_.parse(page.data(), page.size()).get(root); failure != simdjson::SUCCESS) {
         error = std::string("the page is not valid JSON: ") + simdjson::error_message(failure);
@@ -86,8 +85,6 @@ bool GraphPage::parse(std::string_view page, std::string& error) {
         error = "the page's \"value\" array could not be delimited";
         return false;
     }
-    std::string_view link;
-    if (root["@odata.deltaLink"].get_string().get(link) == simdjson::SUCCESS) delta_link_ = link;
     return true;
 }
 
@@ -100,18 +97,6 @@ std::string_view string_at(simdjson::dom::element element, std::string_view key)
 std::string_view string_at(simdjson::dom::object object, std::string_view key) {
     std::string_view value;
     if (object[key].get_string().get(value) != simdjson::SUCCESS) return {};
-    return value;
-}
-
-int64_t int_at(simdjson::dom::object object, std::string_view key, int64_t fallback) {
-    int64_t value = 0;
-    if (object[key].get_int64().get(value) != simdjson::SUCCESS) return fallback;
-    return value;
-}
-
-bool bool_at(simdjson::dom::object object, std::string_view key, bool fallback) {
-    bool value = false;
-    if (object[key].get_bool().get(value) != simdjson::SUCCESS) return fallback;
     return value;
 }
 

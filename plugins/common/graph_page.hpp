@@ -19,14 +19,11 @@ public:
     size_t size() const { return raw_.size(); }
     simdjson::dom::element record(size_t i) const { return records_[i]; }
     std::string_view raw(size_t i) const { return raw_[i]; }
-    // The page's @odata.deltaLink, or empty.
-    std::string_view delta_link() const { return delta_link_; }
 
 private:
     simdjson::dom::parser parser_;
     std::vector<simdjson::dom::element> records_;
     std::vector<std::string_view> raw_;
-    std::string_view delta_link_;
 };
 
 // The byte ranges of the elements of the top-level "value" array of page, in order; false when there is none or the
@@ -36,8 +33,6 @@ bool value_slices(std::string_view page, std::vector<std::string_view>& out);
 // Field access that never throws: empty (or the fallback) when the field is missing, null or another type.
 std::string_view string_at(simdjson::dom::element element, std::string_view key);
 std::string_view string_at(simdjson::dom::object object, std::string_view key);
-int64_t int_at(simdjson::dom::object object, std::string_view key, int64_t fallback);
-bool bool_at(simdjson::dom::object object, std::string_view key, bool fallback);
 // The object at key, or an empty result (check with `.error()`) when missing or not an object.
 simdjson::simdjson_result<simdjson::dom::object> object_at(simdjson::dom::object object, std::string_view key);
 

@@ -15,7 +15,6 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
             const vigil_status status = host_.graph_get(
                 request,
                 [&](std::string_view text) {
-                    ++totals_.pages;
                     if ((failed = on_page(text, page_error_)) != VIGIL_OK) return false;
                     // Stored page by page; the checkpoint waits for the whole window.
                     failed = host_.commit({});
@@ -23,14 +22,16 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
                 },
                 error);
             if (failed != VIGIL_OK) {
-                throw sdk::Error(failed, page_error_.empty() ? "a page could not be stored or normalized"
-                                                             : "GET " + request + ": " + page_error_);
+                throw sdk::Error(failed, "GET " + request + ": " +
+                                             (page_error_.empty() ? "a page's events could not be stored (status " +
+                                                                        std::to_string(static_cast<int>(failed)) +
+                                                                        "); the agent's log says why"
+                                                                  : page_error_));
             }
             if (host_.cancelled()) throw sdk::Error(VIGIL_ERR_CANCELLED, "stopping");
             if (status == VIGIL_ERR_EXPIRED && attempt < kMaxRestarts) {
                 host_.info("a nextLink expired while reading " + checkpoint_text(window.from_ms) + " to " +
                            checkpoint_text(window.to_ms) + "; reading that window again");
-                ++totals_.restarts;
                 continue;
             }
             if (status != VIGIL_OK) {
@@ -44,7 +45,6 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
             throw sdk::Error(status, "the events of " + checkpoint_text(window.from_ms) + " to " +
                                          checkpoint_text(window.to_ms) + " could not be stored");
         }
-        ++totals_.windows;
     }
 }
 

@@ -28,20 +28,12 @@ public:
     // cancelled): the windows read before it stay stored and checkpointed.
     void run(const RequestFor& request_for, const PageHandler& on_page);
 
-    struct Totals {
-        uint64_t pages = 0;
-        uint64_t windows = 0;
-        uint64_t restarts = 0;
-    };
-    const Totals& totals() const { return totals_; }
-
 private:
     static constexpr int kMaxRestarts = 3;  // per window: expired nextLinks are rare; more means something is wrong
 
     sdk::Host host_;
     WindowSettings settings_;
     std::string page_error_;
-    Totals totals_;
 };
 
 }  // namespace vigil::connectors

@@ -108,7 +108,7 @@ void AuditNormalizer::append_value(std::string_view encoded) {
         return;
     }
     simdjson::dom::element value;
-    if (!sdk::is_valid_json(encoded) || values_.parse(encoded.data(), encoded.size()).get(value) != simdjson::SUCCESS) {
+    if (values_.parse(encoded.data(), encoded.size()).get(value) != simdjson::SUCCESS) {  // parsing validates
         sdk::append_json_string(details_, encoded);
         return;
     }
@@ -116,12 +116,17 @@ void AuditNormalizer::append_value(std::string_view encoded) {
     if (value.get_array().get(array) == simdjson::SUCCESS && array.size() == 1) {
         const simdjson::dom::element only = array.at(0).value_unsafe();
         if (!only.is_array() && !only.is_object()) {
-            decoded_ = simdjson::minify(only);
-            details_ += decoded_;
+            details_ += simdjson::minify(only);
             return;
         }
     }
     details_.append(encoded);
+}
+
+std::string_view AuditNormalizer::decoded_text(std::string_view encoded) {
+    std::string_view text;
+    if (values_.parse(encoded.data(), encoded.size()).get_string().get(text) != simdjson::SUCCESS) return encoded;
+    return text;  // in the parser's buffer: valid until its next parse
 }
 
 bool AuditNormalizer::normalize(simdjson::dom::element record, std::string_view raw, sdk::Event& event,
@@ -227,12 +232,7 @@ bool AuditNormalizer::normalize(simdjson::dom::element record, std::string_view 
 
     if (category_type == "Role") {
         event.object_type = "Role";
-        what_.clear();
-        if (role_name.size() >= 2 && role_name.front() == '"') {
-            what_.assign(role_name.substr(1, role_name.size() - 2));  // a JSON-encoded string: "\"Global ...\""
-        } else {
-            what_.assign(role_name);
-        }
+        what_.assign(decoded_text(role_name));  // JSON-encoded too: "\"Global Administrator\""
         event.what = what_.empty() && found ? display_name_or_upn(primary) : std::string_view(what_);
     } else if (found) {
         const std::string_view type = target_type(primary);

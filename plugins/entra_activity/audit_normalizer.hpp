@@ -26,10 +26,11 @@ public:
 
 private:
     void append_value(std::string_view encoded);  // a JSON-encoded oldValue/newValue, decoded into details_
+    // A JSON-encoded string's text ("\"Global Administrator\"" -> Global Administrator); anything else as it is.
+    std::string_view decoded_text(std::string_view encoded);
 
     std::string what_;
     std::string details_;
-    std::string decoded_;
     simdjson::dom::parser values_;  // decodes oldValue/newValue
 };
 

@@ -1,6 +1,6 @@
 // Entra Logons: sign-ins (GET /auditLogs/signIns), failed and/or successful, interactive and optionally the other
 // kinds through beta, read by time windows and normalized into Vigil's event record.
-#include "primary_domain.hpp"
+#include "event_emitter.hpp"
 #include "record_stream.hpp"
 #include "signin_normalizer.hpp"
 #include "signin_query.hpp"
@@ -8,7 +8,6 @@
 
 #include <vigil/plugin.hpp>
 
-#include <optional>
 #include <string>
 
 namespace vigil::connectors {
@@ -55,38 +54,36 @@ public:
     }
 
     vigil_status run() {
-        if (!domain_) domain_ = primary_domain(host_);
-        const std::string_view where = domain_ ? std::string_view(*domain_) : std::string_view{};
-        WindowCollector collector(host_, settings_);
-        int skipped = 0;
-        collector.run([&](const Window& window) { return signin_request(selection_, window); },
-                      [&](std::string_view page, std::string& error) {
-                          vigil_status status = VIGIL_OK;
-                          const bool read = stream_.read(
-                              page,
-                              [&](simdjson::ondemand::object& record, std::string_view raw) {
-                                  int64_t error_code = 0;
-                                  if (!normalizer_.normalize(record, raw, event_, error_code, why_)) {
-                                      if (++skipped <= 5) host_.warn("a signIn record was skipped: " + why_);
-                                      return true;
-                                  }
-                                  if (!selection_.keep(error_code)) return true;
-                                  event_.where = where;
-                                  status = host_.emit(event_);
-                                  return status == VIGIL_OK;
-                              },
-                              error);
-                          return read ? status : VIGIL_ERR_UNAVAILABLE;
-                      });
-        if (skipped > 0) host_.warn(std::to_string(skipped) + " signIn records could not be read this run");
+        emitter_.start_run();
+        WindowCollector(host_, settings_)
+            .run([&](const Window& window) { return signin_request(selection_, window); },
+                 [&](std::string_view page, std::string& error) { return emit_page(page, error); });
+        emitter_.finish_run();
         return VIGIL_OK;
     }
 
 private:
+    vigil_status emit_page(std::string_view page, std::string& error) {
+        vigil_status status = VIGIL_OK;
+        const bool read = stream_.read(
+            page,
+            [&](simdjson::ondemand::object& record, std::string_view raw) {
+                int64_t error_code = 0;
+                if (!normalizer_.normalize(record, raw, event_, error_code, why_)) {
+                    emitter_.skip(why_);
+                } else if (selection_.keep(error_code)) {
+                    status = emitter_.emit(event_);
+                }
+                return status == VIGIL_OK;
+            },
+            error);
+        return read ? status : VIGIL_ERR_UNAVAILABLE;
+    }
+
     sdk::Host host_;
     WindowSettings settings_;
     SignInSelection selection_;
-    std::optional<std::string> domain_;
+    EventEmitter emitter_{host_, "signIn"};
     RecordStream stream_;
     SignInNormalizer normalizer_;
     sdk::Event event_;

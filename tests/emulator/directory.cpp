@@ -272,11 +272,6 @@ void Directory::read(const std::function<void(const Directory&)>& f) const {
     f(*this);
 }
 
-int64_t Directory::version() const {
-    std::lock_guard lock(mutex_);
-    return version_;
-}
-
 void Directory::record(std::string kind, std::string id, std::string member_id, bool removed) {
     changes_.push_back(DirectoryChange{++version_, std::move(kind), std::move(id), std::move(member_id), removed});
 }

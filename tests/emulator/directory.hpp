@@ -101,7 +101,6 @@ public:
 
     // A consistent read: f runs under the directory's lock.
     void read(const std::function<void(const Directory&)>& f) const;
-    int64_t version() const;
 
     // Changes (each one a new version).
     void upsert_user(const DirectoryUser& user);

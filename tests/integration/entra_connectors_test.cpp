@@ -79,38 +79,47 @@ protected:
         return t;
     }
 
+    // A source on the emulator with both connectors; logons: its settings, or empty to leave it out.
     std::string source(const std::string& tenant_id, const std::string& credential,
                        const std::string& logons = "{lag: 0s, backfill: 1h, chunk: 2m}") const {
         return "      - type: entra_id\n        tenant_id: " + tenant_id + "\n        credentials: " + credential +
                "\n        endpoints: {login: " + emulator_->base_url() + ", graph: " + emulator_->base_url() +
                "}\n        tls: {ca_file: " + emulator_->ca_file() +
-               "}\n        connectors:\n          entra_activity: {lag: 0s, backfill: 1h, chunk: 2m}\n          "
-               "entra_logons: " +
-               logons + "\n";
+               "}\n        connectors:\n          entra_activity: {lag: 0s, backfill: 1h, chunk: 2m}\n" +
+               (logons.empty() ? "" : "          entra_logons: " + logons + "\n");
     }
 
-    std::string config() const {
+    // The agent, both credentials and the jsonl output around the organizations given.
+    std::string write_config(const std::string& organizations) const {
         const std::string d = dir_.path().string();
-        return "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() +
-               "]\n  log: {level: info, file: " + d +
-               "/vigil.log}\n  graph: {requests: 100, window: 1s}\n"
-               "credentials:\n"
-               "  - {name: contoso-app, client_id: " +
-               kSecretApp +
-               ", client_secret: \"${env:VIGIL_TEST_CONTOSO_SECRET}\"}\n"
-               "  - {name: woodgrove-cert, client_id: " +
-               kCertificateApp + ", certificate: {cert: " + cert_file_ + ", key: " + key_file_ +
-               "}}\n"
-               "organizations:\n  - name: Contoso\n    sources:\n" +
-               source(kContoso, "contoso-app") +
-               source(
-                   kWoodgrove, "woodgrove-cert",
-                   "{lag: 0s, backfill: 1h, non_interactive: true, service_principal: true, managed_identity: true}") +
-               "  - name: Fabrikam\n    sources:\n" + source(kFabrikam, "contoso-app") +
-               "outputs:\n  - {type: jsonl, path: " + d + "/events.jsonl}\n";
+        return dir_.write("vigil.yaml", "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() +
+                                            "]\n  log: {level: info, file: " + d +
+                                            "/vigil.log}\n  graph: {requests: 1000, window: 1s}\n"
+                                            "credentials:\n  - {name: contoso-app, client_id: " +
+                                            kSecretApp +
+                                            ", client_secret: \"${env:VIGIL_TEST_CONTOSO_SECRET}\"}\n"
+                                            "  - {name: woodgrove-cert, client_id: " +
+                                            kCertificateApp + ", certificate: {cert: " + cert_file_ +
+                                            ", key: " + key_file_ + "}}\norganizations:\n" + organizations +
+                                            "outputs:\n  - {type: jsonl, path: " + d + "/events.jsonl}\n");
     }
 
-    std::string write_config() { return dir_.write("vigil.yaml", config()); }
+    std::string three_tenants_config() const {
+        return write_config(
+            "  - name: Contoso\n    sources:\n" + source(kContoso, "contoso-app") +
+            source(kWoodgrove, "woodgrove-cert",
+                   "{lag: 0s, backfill: 1h, non_interactive: true, service_principal: true, managed_identity: true}") +
+            "  - name: Fabrikam\n    sources:\n" + source(kFabrikam, "contoso-app"));
+    }
+
+    // A scenario of its own in place of the three tenants.
+    void serve(const std::vector<emulator::Tenant>& tenants) {
+        emulator::Scenario scenario;
+        scenario.tenants = tenants;
+        emulator_.reset();
+        emulator_ = std::make_unique<emulator::GraphEmulator>(
+            emulator::GraphEmulator::Options{dir_.file("emulator-" + std::to_string(++scenarios_)), scenario, 0});
+    }
 
     Collected collected() const {
         Collected result;
@@ -152,12 +161,13 @@ protected:
         return ids;
     }
 
-    int run_once() { return test::run_vigil({"run", "--config", write_config(), "--once"}, dir_.file("run")); }
+    int run_once() { return test::run_vigil({"run", "--config", three_tenants_config(), "--once"}, dir_.file("run")); }
 
     test::TempDir dir_;
     std::string cert_file_;
     std::string key_file_;
     std::unique_ptr<emulator::GraphEmulator> emulator_;
+    int scenarios_ = 0;
 };
 
 TEST_F(EntraConnectors, ThreeTenantsEveryRecordOnceLateOnesAtTheNextRun) {
@@ -195,26 +205,14 @@ TEST_F(EntraConnectors, ThreeTenantsEveryRecordOnceLateOnesAtTheNextRun) {
 
 TEST_F(EntraConnectors, AKillInTheMiddleOfPagingThenARestartLosesAndRepeatsNothing) {
     // One tenant, 3,000 sign-ins of every kind in pages of 10: the run takes long enough to be killed in the middle.
-    const std::string d = dir_.path().string();
     emulator::Tenant big = tenant(kWoodgrove, "woodgrove.example", 0, 3000);
     big.duplicate_every = 11;
-    emulator::Scenario scenario;
-    scenario.tenants = {big};
-    emulator_.reset();
-    emulator_ = std::make_unique<emulator::GraphEmulator>(
-        emulator::GraphEmulator::Options{dir_.file("emulator2"), scenario, 0});
-    const std::string text =
-        "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() +
-        "]\n  log: {level: info, file: " + d + "/vigil.log}\n  graph: {requests: 1000, window: 1s}\n" +
-        "credentials:\n  - {name: contoso-app, client_id: " + kSecretApp +
-        ", client_secret: \"${env:VIGIL_TEST_CONTOSO_SECRET}\"}\n" +
-        "organizations:\n  - name: Contoso\n    sources:\n" +
-        source(kWoodgrove, "contoso-app",
-               "{lag: 0s, backfill: 1h, page_size: 10, non_interactive: true, service_principal: true, "
-               "managed_identity: true}") +
-        "outputs:\n  - {type: jsonl, path: " + d + "/events.jsonl}\n";
-    // Activity has nothing to read here; only the logons matter.
-    const std::string file = dir_.write("vigil.yaml", text);
+    serve({big});
+    const std::string file =
+        write_config("  - name: Contoso\n    sources:\n" +
+                     source(kWoodgrove, "contoso-app",
+                            "{lag: 0s, backfill: 1h, page_size: 10, non_interactive: true, service_principal: true, "
+                            "managed_identity: true}"));
 
     test::ChildProcess child =
         test::spawn({test::vigil_binary(), "run", "--config", file, "--once"}, dir_.file("killed"));
@@ -238,26 +236,8 @@ TEST_F(EntraConnectors, WithoutPermissionToReadTheOrganizationEventsNameTheTenan
     emulator::Tenant audits_only = tenant(kContoso, "contoso.example", 20, 0);
     audits_only.applications[0].all_permissions = false;
     audits_only.applications[0].permissions = {"AuditLog.Read.All"};
-    emulator::Scenario scenario;
-    scenario.tenants = {audits_only};
-    emulator_.reset();
-    emulator_ = std::make_unique<emulator::GraphEmulator>(
-        emulator::GraphEmulator::Options{dir_.file("emulator3"), scenario, 0});
-    const std::string d = dir_.path().string();
-    const std::string file = dir_.write(
-        "vigil.yaml",
-        "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() +
-            "]\n  log: {level: info, file: " + d +
-            "/vigil.log}\n  graph: {requests: 1000, window: 1s}\ncredentials:\n"
-            "  - {name: contoso-app, client_id: " +
-            kSecretApp +
-            ", client_secret: \"${env:VIGIL_TEST_CONTOSO_SECRET}\"}\n"
-            "organizations:\n  - name: Contoso\n    sources:\n      - type: entra_id\n        tenant_id: " +
-            kContoso + "\n        credentials: contoso-app\n        endpoints: {login: " + emulator_->base_url() +
-            ", graph: " + emulator_->base_url() + "}\n        tls: {ca_file: " + emulator_->ca_file() +
-            "}\n        connectors:\n          entra_activity: {lag: 0s, backfill: 1h}\n"
-            "outputs:\n  - {type: jsonl, path: " +
-            d + "/events.jsonl}\n");
+    serve({audits_only});
+    const std::string file = write_config("  - name: Contoso\n    sources:\n" + source(kContoso, "contoso-app", ""));
     ASSERT_EQ(test::run_vigil({"run", "--config", file, "--once"}, dir_.file("run")), 0)
         << test::read_file(dir_.file("vigil.log"));
     Collected events = collected();

@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Parser.h>
 
 #include <map>
 #include <set>
@@ -40,24 +39,10 @@ protected:
         tenant_ = tenant.id;
     }
 
-    struct Round {
-        std::vector<Poco::JSON::Object::Ptr> objects;
-        std::string delta_link;
-        int pages = 0;
-    };
-    Round round(const std::string& path_or_link) {
-        Round result;
+    test::Listing round(const std::string& path_or_link) {
         GraphClient client(test::emulator_source(*emulator_, tenant_, kApp), tokens_, *limiter_,
                            RetryPolicy{8, 10ms, 20ms}, cancelled_);
-        client.get_pages(path_or_link, [&](std::string_view page) {
-            const auto root = Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>();
-            const auto values = root->getArray("value");
-            for (unsigned i = 0; i < values->size(); ++i) result.objects.push_back(values->getObject(i));
-            if (root->has("@odata.deltaLink")) result.delta_link = root->getValue<std::string>("@odata.deltaLink");
-            ++result.pages;
-            return true;
-        });
-        return result;
+        return test::list_all(client, path_or_link);
     }
     emulator::Directory& directory() { return emulator_->directory(tenant_); }
     template <typename T>
@@ -78,9 +63,9 @@ protected:
 };
 
 TEST_F(DeltaEmulation, UsersFirstRoundListsEveryoneThenOnlyWhatChanged) {
-    const Round first = round("/v1.0/users/delta?$select=displayName,accountEnabled");
-    EXPECT_EQ(first.objects.size(), 230u);
-    EXPECT_EQ(first.pages, 3) << "100 a page";
+    const test::Listing first = round("/v1.0/users/delta?$select=displayName,accountEnabled");
+    EXPECT_EQ(first.records.size(), 230u);
+    EXPECT_EQ(first.page_sizes.size(), 3u) << "100 a page";
     ASSERT_FALSE(first.delta_link.empty()) << "the last page carries the deltaLink";
     EXPECT_EQ(first.delta_link.find("$select"), std::string::npos) << "the query lives in the token";
 
@@ -95,26 +80,26 @@ TEST_F(DeltaEmulation, UsersFirstRoundListsEveryoneThenOnlyWhatChanged) {
     added.user_principal_name = "new@fabrikam.onmicrosoft.com";
     directory().upsert_user(added);
 
-    const Round second = round(first.delta_link);
-    ASSERT_EQ(second.objects.size(), 3u);
+    const test::Listing second = round(first.delta_link);
+    ASSERT_EQ(second.records.size(), 3u);
     std::map<std::string, Poco::JSON::Object::Ptr> by_id;
-    for (const auto& object : second.objects) by_id[object->getValue<std::string>("id")] = object;
+    for (const auto& object : second.records) by_id[object->getValue<std::string>("id")] = object;
     EXPECT_FALSE(by_id.at(ids[0])->getValue<bool>("accountEnabled"));
     EXPECT_EQ(by_id.at(ids[0])->has("userPrincipalName"), false) << "the first request's $select still applies";
     EXPECT_EQ(by_id.at(ids[1])->getObject("@removed")->getValue<std::string>("reason"), "deleted");
     EXPECT_EQ(by_id.at(added.id)->getValue<std::string>("displayName"), "New «hire»");
 
-    const Round third = round(second.delta_link);
-    EXPECT_TRUE(third.objects.empty()) << "nothing changed since";
+    const test::Listing third = round(second.delta_link);
+    EXPECT_TRUE(third.records.empty()) << "nothing changed since";
     EXPECT_FALSE(third.delta_link.empty());
 }
 
 TEST_F(DeltaEmulation, LargeGroupsAreSplitAndMembershipChangesCarryRemovals) {
-    const Round first = round("/v1.0/groups/delta?$select=displayName,members");
+    const test::Listing first = round("/v1.0/groups/delta?$select=displayName,members");
     // Merge slices: the same group appears once per 50 members.
     std::map<std::string, std::set<std::string>> members;
     std::map<std::string, int> entries;
-    for (const auto& group : first.objects) {
+    for (const auto& group : first.records) {
         const std::string id = group->getValue<std::string>("id");
         ++entries[id];
         const auto slice = group->getArray("members@delta");
@@ -134,27 +119,27 @@ TEST_F(DeltaEmulation, LargeGroupsAreSplitAndMembershipChangesCarryRemovals) {
     directory().remove_member(group_id, member_id);
     directory().add_member(group_id, read<std::string>([](const auto& d) { return d.users()[7].id; }));
 
-    const Round second = round(first.delta_link);
-    ASSERT_EQ(second.objects.size(), 1u) << "only the group whose members changed";
-    const auto changes = second.objects[0]->getArray("members@delta");
+    const test::Listing second = round(first.delta_link);
+    ASSERT_EQ(second.records.size(), 1u) << "only the group whose members changed";
+    const auto changes = second.records[0]->getArray("members@delta");
     ASSERT_EQ(changes->size(), 2u);
     std::map<std::string, bool> removed;
     for (unsigned i = 0; i < changes->size(); ++i) {
         removed[changes->getObject(i)->getValue<std::string>("id")] = changes->getObject(i)->has("@removed");
     }
     EXPECT_TRUE(removed.at(member_id));
-    EXPECT_EQ(second.objects[0]->getValue<std::string>("displayName"), "Service Accounts");
+    EXPECT_EQ(second.records[0]->getValue<std::string>("displayName"), "Service Accounts");
 }
 
 TEST_F(DeltaEmulation, LatestStartsFromNowAndUnsupportedOptionsAreRefused) {
-    const Round now = round("/v1.0/users/delta?$deltatoken=latest");
-    EXPECT_TRUE(now.objects.empty());
+    const test::Listing now = round("/v1.0/users/delta?$deltatoken=latest");
+    EXPECT_TRUE(now.records.empty());
     ASSERT_FALSE(now.delta_link.empty());
     directory().update_user(read<std::string>([](const auto& d) { return d.users()[0].id; }),
                             [](emulator::DirectoryUser& user) { user.display_name = "Renamed"; });
-    const Round next = round(now.delta_link);
-    ASSERT_EQ(next.objects.size(), 1u);
-    EXPECT_EQ(next.objects[0]->getValue<std::string>("displayName"), "Renamed");
+    const test::Listing next = round(now.delta_link);
+    ASSERT_EQ(next.records.size(), 1u);
+    EXPECT_EQ(next.records[0]->getValue<std::string>("displayName"), "Renamed");
 
     for (const std::string query : {"$top=10", "$orderby=displayName", "$expand=manager",
                                     "$filter=accountEnabled eq true", "$select=signInActivity"}) {
@@ -166,11 +151,11 @@ TEST_F(DeltaEmulation, LatestStartsFromNowAndUnsupportedOptionsAreRefused) {
         }
     }
     const std::string id = read<std::string>([](const auto& d) { return d.users()[3].id; });
-    EXPECT_EQ(round("/v1.0/users/delta?$filter=id eq '" + id + "'").objects.size(), 1u);
+    EXPECT_EQ(round("/v1.0/users/delta?$filter=id eq '" + id + "'").records.size(), 1u);
 }
 
 TEST_F(DeltaEmulation, AResetDeltaTokenIsAnExpiredLink) {
-    const Round first = round("/v1.0/groups/delta");
+    const test::Listing first = round("/v1.0/groups/delta");
     emulator_->invalidate_delta_tokens();
     std::this_thread::sleep_for(5ms);
     try {
@@ -191,7 +176,7 @@ protected:
 };
 
 TEST_F(ShortLivedDeltaTokens, AnExpiredDeltaTokenAnswers410WithSyncStateNotFound) {
-    const Round first = round("/v1.0/users/delta");
+    const test::Listing first = round("/v1.0/users/delta");
     EXPECT_NO_THROW(round(first.delta_link)) << "still fresh";
     std::this_thread::sleep_for(400ms);
     try {
@@ -221,8 +206,8 @@ protected:
 };
 
 TEST_F(EnforcedLimits, AClientOverTheBudgetIsThrottledAndRecovers) {
-    const Round users = round("/v1.0/users?$top=20");  // 12 pages of 2 ResourceUnits each
-    EXPECT_EQ(users.objects.size(), 230u);
+    const test::Listing users = round("/v1.0/users?$top=20");  // 12 pages of 2 ResourceUnits each
+    EXPECT_EQ(users.records.size(), 230u);
     EXPECT_GT(throttled(), 0) << "12 requests at once exceed 6 units a second";
 }
 
@@ -231,8 +216,8 @@ TEST_F(EnforcedLimits, TheAgentsLimiterAtTheSameBudgetIsNeverThrottled) {
     budgets.directory_units = 6;  // the emulator's budget: 3 pages of 2 units a second
     budgets.directory_window = 1000ms;
     limiter_ = std::make_unique<RequestLimiter>(budgets);
-    const Round users = round("/v1.0/users?$top=20");
-    EXPECT_EQ(users.objects.size(), 230u);
+    const test::Listing users = round("/v1.0/users?$top=20");
+    EXPECT_EQ(users.records.size(), 230u);
     EXPECT_EQ(throttled(), 0);
 }
 

@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Parser.h>
 
 #include <set>
 
@@ -47,27 +46,10 @@ protected:
         delete dir_;
     }
 
-    struct Listed {
-        std::vector<Poco::JSON::Object::Ptr> objects;
-        std::vector<size_t> page_sizes;
-        std::vector<std::string> ids() const {
-            std::vector<std::string> ids;
-            for (const auto& object : objects) ids.push_back(object->getValue<std::string>("id"));
-            return ids;
-        }
-    };
-    Listed list(const std::string& path, const std::string& tenant = kPremium, const std::string& app = kApp) {
-        Listed listed;
+    test::Listing list(const std::string& path, const std::string& tenant = kPremium, const std::string& app = kApp) {
         GraphClient client(test::emulator_source(*emulator_, tenant, app, "s", "app-" + app), tokens_, limiter_,
                            RetryPolicy{2, 10ms, 20ms}, cancelled_);
-        client.get_pages(path, [&](std::string_view page) {
-            const auto root = Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>();
-            const auto values = root->getArray("value");
-            for (unsigned i = 0; i < values->size(); ++i) listed.objects.push_back(values->getObject(i));
-            listed.page_sizes.push_back(values->size());
-            return true;
-        });
-        return listed;
+        return test::list_all(client, path);
     }
     // The GraphError a request ends with (kind and message), or fails the test.
     GraphError failure_of(const std::string& path, const std::string& tenant = kPremium,
@@ -104,23 +86,24 @@ protected:
 };
 
 TEST_F(DirectoryEmulation, UsersComeWithGraphsDefaultPropertiesA100AtATime) {
-    const Listed listed = list("/v1.0/users");
+    const test::Listing listed = list("/v1.0/users");
     EXPECT_EQ(listed.ids(), users_where([](const auto&) { return true; }));
     EXPECT_EQ(listed.page_sizes, (std::vector<size_t>{100, 100, 50}));
-    EXPECT_EQ(keys(listed.objects[0]), (std::set<std::string>{"id", "businessPhones", "displayName", "givenName",
+    EXPECT_EQ(keys(listed.records[0]), (std::set<std::string>{"id", "businessPhones", "displayName", "givenName",
                                                               "jobTitle", "mail", "mobilePhone", "officeLocation",
                                                               "preferredLanguage", "surname", "userPrincipalName"}))
         << "audit properties need $select";
-    EXPECT_EQ(listed.objects[0]->getValue<std::string>("displayName"), "Zoë \"Admin\" Åberg");
+    EXPECT_EQ(listed.records[0]->getValue<std::string>("displayName"), "Zoë \"Admin\" Åberg");
 }
 
 TEST_F(DirectoryEmulation, SelectGivesTheAskedPropertiesAndRefusesUnknownOnes) {
-    const Listed listed = list("/v1.0/users?$select=accountEnabled,passwordPolicies,onPremisesSyncEnabled&$top=999");
-    ASSERT_EQ(listed.objects.size(), static_cast<size_t>(kUsers));
-    EXPECT_EQ(keys(listed.objects[0]),
+    const test::Listing listed =
+        list("/v1.0/users?$select=accountEnabled,passwordPolicies,onPremisesSyncEnabled&$top=999");
+    ASSERT_EQ(listed.records.size(), static_cast<size_t>(kUsers));
+    EXPECT_EQ(keys(listed.records[0]),
               (std::set<std::string>{"id", "accountEnabled", "passwordPolicies", "onPremisesSyncEnabled"}));
-    EXPECT_TRUE(listed.objects[0]->isNull("onPremisesSyncEnabled")) << "never synced is null";
-    EXPECT_EQ(listed.objects[3]->getValue<std::string>("passwordPolicies"), "DisablePasswordExpiration");
+    EXPECT_TRUE(listed.records[0]->isNull("onPremisesSyncEnabled")) << "never synced is null";
+    EXPECT_EQ(listed.records[3]->getValue<std::string>("passwordPolicies"), "DisablePasswordExpiration");
 
     const GraphError failure = failure_of("/v1.0/users?$select=displayName,skills");
     EXPECT_EQ(failure.kind(), GraphError::Kind::bad_request);
@@ -130,9 +113,9 @@ TEST_F(DirectoryEmulation, SelectGivesTheAskedPropertiesAndRefusesUnknownOnes) {
 }
 
 TEST_F(DirectoryEmulation, SignInActivityNeedsAPremiumLicenceAndAuditLogReadAll) {
-    const Listed listed = list("/v1.0/users?$select=displayName,signInActivity&$top=999");
+    const test::Listing listed = list("/v1.0/users?$select=displayName,signInActivity&$top=999");
     EXPECT_EQ(listed.page_sizes, (std::vector<size_t>{250})) << "one page: 250 is under the 500 cap";
-    const auto never = listed.objects[1]->getObject("signInActivity");
+    const auto never = listed.records[1]->getObject("signInActivity");
     EXPECT_EQ(never->getValue<std::string>("lastSignInDateTime"), "0001-01-01T00:00:00Z") << "user 1 never signed in";
     EXPECT_EQ(never->getValue<std::string>("lastSignInRequestId"), "");
 
@@ -146,7 +129,7 @@ TEST_F(DirectoryEmulation, SignInActivityNeedsAPremiumLicenceAndAuditLogReadAll)
     EXPECT_NE(std::string(groups.what()).find("permission GroupMember.Read.All (or Directory.Read.All)"),
               std::string::npos)
         << groups.what();
-    EXPECT_EQ(list("/v1.0/users?$select=accountEnabled", kPremium, kUsersOnly).objects.size(),
+    EXPECT_EQ(list("/v1.0/users?$select=accountEnabled", kPremium, kUsersOnly).records.size(),
               static_cast<size_t>(kUsers))
         << "User.Read.All is enough without signInActivity";
 }
@@ -183,54 +166,56 @@ TEST_F(DirectoryEmulation, MembersAndTransitiveMembersOfNestedGroups) {
         tier0 = directory.groups()[2].id;
         helpdesk = directory.groups()[3].id;
     });
-    const Listed direct = list("/v1.0/groups/" + tier0 + "/members");
-    ASSERT_EQ(direct.objects.size(), 3u) << "users 0 and 1, and the nested group";
-    EXPECT_EQ(direct.objects[2]->getValue<std::string>("@odata.type"), "#microsoft.graph.group");
-    EXPECT_EQ(direct.objects[2]->getValue<std::string>("id"), helpdesk);
-    EXPECT_EQ(direct.objects[0]->getValue<std::string>("@odata.type"), "#microsoft.graph.user");
+    const test::Listing direct = list("/v1.0/groups/" + tier0 + "/members");
+    ASSERT_EQ(direct.records.size(), 3u) << "users 0 and 1, and the nested group";
+    EXPECT_EQ(direct.records[2]->getValue<std::string>("@odata.type"), "#microsoft.graph.group");
+    EXPECT_EQ(direct.records[2]->getValue<std::string>("id"), helpdesk);
+    EXPECT_EQ(direct.records[0]->getValue<std::string>("@odata.type"), "#microsoft.graph.user");
 
-    const Listed transitive = list("/v1.0/groups/" + tier0 + "/transitiveMembers");
-    EXPECT_EQ(transitive.objects.size(), 5u) << "the nested group and its two members too";
+    const test::Listing transitive = list("/v1.0/groups/" + tier0 + "/transitiveMembers");
+    EXPECT_EQ(transitive.records.size(), 5u) << "the nested group and its two members too";
 
     const GraphError missing = failure_of("/v1.0/groups/00000000-0000-0000-0000-000000000000/members");
     EXPECT_EQ(missing.kind(), GraphError::Kind::not_found);
 }
 
 TEST_F(DirectoryEmulation, DirectoryRolesAreUnpagedAndReachableByTemplate) {
-    const Listed roles = list("/v1.0/directoryRoles");
-    ASSERT_EQ(roles.objects.size(), 5u);
-    EXPECT_EQ(roles.objects[0]->getValue<std::string>("roleTemplateId"), "62e90394-69f5-4237-9190-012177145e10");
+    const test::Listing roles = list("/v1.0/directoryRoles");
+    ASSERT_EQ(roles.records.size(), 5u);
+    EXPECT_EQ(roles.records[0]->getValue<std::string>("roleTemplateId"), "62e90394-69f5-4237-9190-012177145e10");
     EXPECT_EQ(failure_of("/v1.0/directoryRoles?$top=2").kind(), GraphError::Kind::bad_request) << "no paging";
 
-    const Listed admins = list("/v1.0/directoryRoles/roleTemplateId=62e90394-69f5-4237-9190-012177145e10/members");
-    ASSERT_EQ(admins.objects.size(), 3u);
-    EXPECT_EQ(admins.objects[2]->getValue<std::string>("userPrincipalName"),
+    const test::Listing admins =
+        list("/v1.0/directoryRoles/roleTemplateId=62e90394-69f5-4237-9190-012177145e10/members");
+    ASSERT_EQ(admins.records.size(), 3u);
+    EXPECT_EQ(admins.records[2]->getValue<std::string>("userPrincipalName"),
               "guest9_example.com#EXT#@contoso.onmicrosoft.com")
         << "a guest Global Administrator, for the risks report";
-    const Listed app_admins =
-        list("/v1.0/directoryRoles/" + roles.objects[3]->getValue<std::string>("id") + "/members");
-    ASSERT_EQ(app_admins.objects.size(), 2u);
-    EXPECT_EQ(app_admins.objects[1]->getValue<std::string>("@odata.type"), "#microsoft.graph.servicePrincipal");
+    const test::Listing app_admins =
+        list("/v1.0/directoryRoles/" + roles.records[3]->getValue<std::string>("id") + "/members");
+    ASSERT_EQ(app_admins.records.size(), 2u);
+    EXPECT_EQ(app_admins.records[1]->getValue<std::string>("@odata.type"), "#microsoft.graph.servicePrincipal");
 }
 
 TEST_F(DirectoryEmulation, ApplicationsAndServicePrincipalsCarryTheirCredentials) {
-    const Listed apps = list("/v1.0/applications?$select=id,appId,displayName,passwordCredentials,keyCredentials");
-    ASSERT_EQ(apps.objects.size(), 6u);
-    const auto expired = apps.objects[0]->getArray("passwordCredentials")->getObject(0);
+    const test::Listing apps =
+        list("/v1.0/applications?$select=id,appId,displayName,passwordCredentials,keyCredentials");
+    ASSERT_EQ(apps.records.size(), 6u);
+    const auto expired = apps.records[0]->getArray("passwordCredentials")->getObject(0);
     EXPECT_LT(expired->getValue<std::string>("endDateTime"), "2026-11-20") << "app 0's secret has expired";
-    EXPECT_EQ(apps.objects[3]->getArray("keyCredentials")->getObject(0)->getValue<std::string>("type"),
+    EXPECT_EQ(apps.records[3]->getArray("keyCredentials")->getObject(0)->getValue<std::string>("type"),
               "AsymmetricX509Cert");
-    EXPECT_TRUE(apps.objects[0]->getArray("passwordCredentials")->getObject(0)->isNull("secretText"));
+    EXPECT_TRUE(apps.records[0]->getArray("passwordCredentials")->getObject(0)->isNull("secretText"));
 
-    const Listed principals = list("/v1.0/servicePrincipals");
-    ASSERT_EQ(principals.objects.size(), 8u) << "one per application, Microsoft Graph, a managed identity";
-    EXPECT_EQ(principals.objects[7]->getValue<std::string>("servicePrincipalType"), "ManagedIdentity");
+    const test::Listing principals = list("/v1.0/servicePrincipals");
+    ASSERT_EQ(principals.records.size(), 8u) << "one per application, Microsoft Graph, a managed identity";
+    EXPECT_EQ(principals.records[7]->getValue<std::string>("servicePrincipalType"), "ManagedIdentity");
 }
 
 TEST_F(DirectoryEmulation, RegistrationDetailsAreAReportWithItsOwnRules) {
-    const Listed all = list("/v1.0/reports/authenticationMethods/userRegistrationDetails");
-    EXPECT_EQ(all.objects.size(), static_cast<size_t>(kUsers));
-    EXPECT_TRUE(all.objects[0]->getValue<bool>("isAdmin"));
+    const test::Listing all = list("/v1.0/reports/authenticationMethods/userRegistrationDetails");
+    EXPECT_EQ(all.records.size(), static_cast<size_t>(kUsers));
+    EXPECT_TRUE(all.records[0]->getValue<bool>("isAdmin"));
     EXPECT_EQ(
         list("/v1.0/reports/authenticationMethods/userRegistrationDetails?$filter=isMfaRegistered eq false").ids(),
         users_where([](const auto& user) { return !user.mfa_registered; }));
@@ -242,9 +227,9 @@ TEST_F(DirectoryEmulation, RegistrationDetailsAreAReportWithItsOwnRules) {
 }
 
 TEST_F(DirectoryEmulation, TheOrganizationListsItsVerifiedDomains) {
-    const Listed organization = list("/v1.0/organization");
-    ASSERT_EQ(organization.objects.size(), 1u);
-    const auto domains = organization.objects[0]->getArray("verifiedDomains");
+    const test::Listing organization = list("/v1.0/organization");
+    ASSERT_EQ(organization.records.size(), 1u);
+    const auto domains = organization.records[0]->getArray("verifiedDomains");
     ASSERT_EQ(domains->size(), 2u);
     EXPECT_EQ(domains->getObject(0)->getValue<std::string>("name"), "contoso.onmicrosoft.com");
     EXPECT_TRUE(domains->getObject(0)->getValue<bool>("isDefault"));

@@ -51,17 +51,9 @@ protected:
         delete dir_;
     }
     std::vector<std::string> ids(const std::string& tenant_id, const std::string& path) {
-        std::vector<std::string> found;
         GraphClient client(test::emulator_source(*emulator_, tenant_id, kApp), tokens_, limiter_,
                            RetryPolicy{2, 10ms, 20ms}, cancelled_);
-        client.get_pages(path, [&](std::string_view page) {
-            const auto values =
-                Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
-            for (unsigned i = 0; i < values->size(); ++i)
-                found.push_back(values->getObject(i)->getValue<std::string>("id"));
-            return true;
-        });
-        return found;
+        return test::list_all(client, path).ids();
     }
 
     static inline test::TempDir* dir_ = nullptr;
@@ -117,22 +109,12 @@ public:
             emulator::GraphEmulator::Options{dir_.file("emulator"), scenario, 0});
     }
     emulator::GraphEmulator& emulator() { return *emulator_; }
-    template <typename OnRecord>
-    void each_record(const std::string& path, OnRecord&& on_record) {
+    std::vector<Poco::JSON::Object::Ptr> records(const std::string& path) {
         GraphClient client(test::emulator_source(*emulator_, id_, kApp), tokens_, limiter_, RetryPolicy{2, 10ms, 20ms},
                            cancelled_);
-        client.get_pages(path, [&](std::string_view page) {
-            const auto values =
-                Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>()->getArray("value");
-            for (unsigned i = 0; i < values->size(); ++i) on_record(values->getObject(i));
-            return true;
-        });
+        return test::list_all(client, path).records;
     }
-    size_t count(const std::string& path) {
-        size_t found = 0;
-        each_record(path, [&](const Poco::JSON::Object::Ptr&) { ++found; });
-        return found;
-    }
+    size_t count(const std::string& path) { return records(path).size(); }
 
 private:
     std::string id_;
@@ -159,7 +141,7 @@ TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
     int app_initiated = 0;
     int decoded_values = 0;
     size_t records = 0;
-    one.each_record("/v1.0/auditLogs/directoryAudits", [&](const Poco::JSON::Object::Ptr& audit) {
+    for (const auto& audit : one.records("/v1.0/auditLogs/directoryAudits")) {
         ++records;
         categories.insert(audit->getValue<std::string>("category"));
         operations.insert(audit->getValue<std::string>("operationType"));
@@ -179,7 +161,7 @@ TEST(EmulatorData, AuditsVaryInActivityInitiatorAndResult) {
                 ++decoded_values;
             }
         }
-    });
+    }
     EXPECT_EQ(records, 200u) << "by default the newest record is dated at the emulator's start: all visible";
     EXPECT_EQ(categories,
               (std::set<std::string>{"ApplicationManagement", "GroupManagement", "RoleManagement", "UserManagement"}));

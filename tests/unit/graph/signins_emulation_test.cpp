@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Parser.h>
 
 namespace vigil::graph {
 namespace {
@@ -46,21 +45,12 @@ protected:
     struct Listed {
         std::vector<std::string> ids;
         std::vector<std::string> times;
-        int pages = 0;
+        size_t pages = 0;
     };
     Listed list(const std::string& path, const std::string& tenant = kPremium) {
-        Listed listed;
-        client(tenant).get_pages(path, [&](std::string_view page) {
-            const auto root = Poco::JSON::Parser().parse(std::string(page)).extract<Poco::JSON::Object::Ptr>();
-            const auto values = root->getArray("value");
-            for (unsigned i = 0; i < values->size(); ++i) {
-                listed.ids.push_back(values->getObject(i)->getValue<std::string>("id"));
-                listed.times.push_back(values->getObject(i)->getValue<std::string>("createdDateTime"));
-            }
-            ++listed.pages;
-            return true;
-        });
-        return listed;
+        GraphClient graph = client(tenant);
+        const test::Listing listing = test::list_all(graph, path);
+        return Listed{listing.ids(), listing.values_of("createdDateTime"), listing.page_sizes.size()};
     }
     // The ground truth: the emulator's records that satisfy pick, newest first.
     static std::vector<std::string> expected(const std::function<bool(const emulator::SignInRecord&)>& pick) {
@@ -81,7 +71,7 @@ protected:
 TEST_F(SignInsEmulation, WithoutAFilterOnlyInteractiveSignInsComeNewestFirst) {
     const Listed listed = list("/v1.0/auditLogs/signIns");
     EXPECT_EQ(listed.ids, expected([](const auto& r) { return r.event_type == "interactiveUser"; }));
-    EXPECT_EQ(listed.pages, 3) << "2,600 interactive sign-ins at 1,000 a page";
+    EXPECT_EQ(listed.pages, 3u) << "2,600 interactive sign-ins at 1,000 a page";
     EXPECT_TRUE(std::is_sorted(listed.times.rbegin(), listed.times.rend())) << "descending createdDateTime";
 }
 

@@ -18,7 +18,6 @@ TEST(GraphPage, RawSlicesAreTheRecordsExactlyAsReceived) {
     EXPECT_EQ(parsed.raw(1), R"({"id":"b","nested":{"list":[1,[2,3],{}]}})");
     EXPECT_EQ(parsed.raw(2), R"({"id":"c"})");
     EXPECT_EQ(string_at(parsed.record(1), "id"), "b");
-    EXPECT_EQ(parsed.delta_link(), "https://graph/delta?t=1");
 }
 
 TEST(GraphPage, AValueKeyInsideARecordIsNotTheList) {

@@ -147,6 +147,22 @@ TEST_F(AuditNormalizerTest, TheEmulatorsActivitiesMapToActionsAndObjects) {
               std::string::npos);
 }
 
+TEST_F(AuditNormalizerTest, ARoleNamedWithEscapesIsDecodedNotStripped) {
+    // Role.DisplayName is JSON inside a JSON string; a name with quotes in it is escaped twice.
+    const auto events =
+        normalize_page(R"({"value":[{"id":"r1","activityDateTime":"2026-01-01T00:00:00Z","category":"RoleManagement",)"
+                       R"("activityDisplayName":"Add member to role","operationType":"Assign","result":"success",)"
+                       R"("targetResources":[{"id":"u1","type":"User","userPrincipalName":"bob@contoso.example",)"
+                       R"("modifiedProperties":[{"displayName":"Role.DisplayName","oldValue":null,)"
+                       R"("newValue":"\"Tier \\\"0\\\" Admin\""}]}]}]})");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].object_type, "Role");
+    EXPECT_EQ(events[0].what, "Tier \"0\" Admin");
+    EXPECT_NE(events[0].details.find(R"({"name":"Role.DisplayName","old":null,"new":"Tier \"0\" Admin"})"),
+              std::string::npos)
+        << events[0].details;
+}
+
 TEST(AuditAction, OperationsThenActivityNames) {
     EXPECT_EQ(audit_action("Add", "Add user"), "Added");
     EXPECT_EQ(audit_action("Delete", "Delete user"), "Removed");
