@@ -85,7 +85,7 @@ organizations:
 outputs:
   - {{type: jsonl, path: {work}/events.jsonl}}
 """)
-    profile = ["perf", "record", "-g", "-o", os.environ["BENCH_PERF"], "--"] if os.environ.get("BENCH_PERF") else []
+    profile = ["perf", "record", *os.environ.get("BENCH_PERF_ARGS", "-g").split(), "-o", os.environ["BENCH_PERF"], "--"] if os.environ.get("BENCH_PERF") else []
     if os.environ.get("BENCH_STRACE"):  # syscall counts instead of a profile
         profile = ["strace", "-c", "-f", "-o", os.environ["BENCH_STRACE"]]
     vigil = measure(profile + [f"{build}/vigil", "run", "--config", f"{work}/vigil.yaml", "--once"])
@@ -109,4 +109,7 @@ finally:
     if emulator:
         emulator.terminate()
         emulator.wait()
-    shutil.rmtree(work, ignore_errors=True)
+    if not os.environ.get("BENCH_KEEP"):  # BENCH_KEEP=1 leaves the work folder for a look
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"kept {work}")

@@ -4,7 +4,6 @@
 #include "hooks/hook_chain.hpp"
 #include "pipeline/spool.hpp"
 #include "plugins/plugin_registry.hpp"
-#include "util/json_text.hpp"
 
 #include <spdlog/spdlog.h>
 #include "util/wall_clock.hpp"
@@ -130,10 +129,10 @@ vigil_status ConnectorJob::emit(const vigil_event* event) {
         return VIGIL_ERR_INVALID_ARGUMENT;
     };
     if (event->id.size == 0) return bad("it has no id");
-    if (event->details_json.size > 0 && !is_valid_json({event->details_json.data, event->details_json.size})) {
+    if (event->details_json.size > 0 && !json_checker_.valid({event->details_json.data, event->details_json.size})) {
         return bad("details is not valid JSON");
     }
-    if (event->raw_json.size > 0 && !is_valid_json({event->raw_json.data, event->raw_json.size})) {
+    if (event->raw_json.size > 0 && !json_checker_.valid({event->raw_json.data, event->raw_json.size})) {
         return bad("raw is not valid JSON");
     }
     if (hooks_->empty()) {

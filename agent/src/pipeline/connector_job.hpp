@@ -4,6 +4,7 @@
 #include "pipeline/event.hpp"
 #include "pipeline/scheduled_job.hpp"
 #include "plugins/host_context.hpp"
+#include "util/json_checker.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -84,6 +85,7 @@ private:
     HookChain* hooks_ = nullptr;
     EventBatch batch_;
     SerializedBatch serialized_;
+    JsonChecker json_checker_;  // raw and details of each emitted event
     std::string checkpoint_;
     uint64_t rejected_in_run_ = 0;
     uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable

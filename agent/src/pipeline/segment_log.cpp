@@ -191,14 +191,15 @@ void SegmentWriter::truncate_to(SegmentPosition position) {
     if (::ftruncate(fd_, static_cast<off_t>(position.offset)) != 0) fail("cannot truncate", file_of(position.segment));
 }
 
-void SegmentWriter::remove_delivered(uint64_t delivered, SegmentPosition durable) {
+std::vector<std::string> SegmentWriter::delivered_files(uint64_t delivered, SegmentPosition durable) const {
+    std::vector<std::string> files;
     const std::vector<uint64_t> segments = list_segments(dir_);
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
         const uint64_t last_sequence = segments[i + 1] - 1;
         if (last_sequence > delivered || segments[i] >= durable.segment || segments[i] == active_.segment) break;
-        std::error_code ignored;
-        std::filesystem::remove(file_of(segments[i]), ignored);
+        files.push_back(file_of(segments[i]));
     }
+    return files;
 }
 
 SegmentReader::SegmentReader(std::string dir) : dir_(std::move(dir)) {}

@@ -56,8 +56,9 @@ public:
     static void sync(const std::string& dir, const std::vector<uint64_t>& segments);
     // Drops everything after position: later segments are deleted, the segment of position truncated to it.
     void truncate_to(SegmentPosition position);
-    // Deletes segments all of whose records have a sequence <= delivered and that end before `durable`.
-    void remove_delivered(uint64_t delivered, SegmentPosition durable);
+    // The files of segments all of whose records have a sequence <= delivered and that end before `durable`: the
+    // writer never touches them again, so the caller may delete them outside its lock.
+    std::vector<std::string> delivered_files(uint64_t delivered, SegmentPosition durable) const;
 
 private:
     void open_segment(uint64_t first_sequence, bool create);

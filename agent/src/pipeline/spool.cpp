@@ -314,20 +314,26 @@ void Spool::save_cursor(const std::string& output, uint64_t sequence, std::strin
         upsert.bind_blob(3, resume_token);
         upsert.run();
     }
-    bool prune = false;
+    bool forget = false;
     {
         std::lock_guard lock(mutex_);
         cursors_[output] = sequence;
         const auto now = std::chrono::steady_clock::now();
         if (now - last_prune_ >= std::chrono::seconds(30)) {
             last_prune_ = now;
-            prune = true;
+            forget = true;
         }
     }
-    if (prune) prune_delivered();
+    remove_delivered_segments();
+    if (forget) forget_expired_ids();
 }
 
 void Spool::prune_delivered() {
+    forget_expired_ids();
+    remove_delivered_segments();
+}
+
+void Spool::forget_expired_ids() {
     std::vector<std::pair<int64_t, int64_t>> cutoffs;
     {
         std::lock_guard lock(mutex_);
@@ -335,22 +341,32 @@ void Spool::prune_delivered() {
         for (const auto& [job_id, connector] : connectors_) job_ids.push_back(job_id);
         cutoffs = dedupe_->expire(options_.dedupe_window_ms, job_ids);
     }
-    {
-        std::lock_guard db_lock(db_mutex_);
-        sqlite::Transaction transaction(db_);
-        sqlite::Statement forget(db_, "DELETE FROM seen_batches WHERE job_id = ? AND max_time < ?");
-        for (const auto& [job_id, cutoff] : cutoffs) {
-            forget.bind(1, job_id);
-            forget.bind(2, cutoff);
-            forget.run();
-        }
-        transaction.commit();
+    std::lock_guard db_lock(db_mutex_);
+    sqlite::Transaction transaction(db_);
+    sqlite::Statement forget(db_, "DELETE FROM seen_batches WHERE job_id = ? AND max_time < ?");
+    for (const auto& [job_id, cutoff] : cutoffs) {
+        forget.bind(1, job_id);
+        forget.bind(2, cutoff);
+        forget.run();
     }
-    std::lock_guard lock(mutex_);
-    if (cursors_.empty()) return;
-    uint64_t delivered = UINT64_MAX;
-    for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
-    segments_->remove_delivered(delivered, durable_tail_);
+    transaction.commit();
+}
+
+void Spool::remove_delivered_segments() {
+    std::vector<std::string> files;
+    {
+        std::lock_guard lock(mutex_);
+        if (cursors_.empty()) return;
+        uint64_t delivered = UINT64_MAX;
+        for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
+        files = segments_->delivered_files(delivered, durable_tail_);
+    }
+    // Outside the lock: unlinking a segment frees its cached pages, which takes a moment commits need not wait for.
+    for (const std::string& file : files) {
+        std::error_code error;
+        std::filesystem::remove(file, error);
+        if (error) spdlog::warn("cannot delete the delivered spool segment {}: {}", file, error.message());
+    }
 }
 
 uint64_t Spool::backlog() {

@@ -84,8 +84,7 @@ public:
     Cursor cursor(const std::string& output);
     void save_cursor(const std::string& output, uint64_t sequence, std::string_view resume_token);
     uint64_t backlog();  // durable events not yet delivered by the slowest output
-    // Deletes delivered segments and forgets ids past the de-duplication window. save_cursor() calls it at most
-    // every 30 s.
+    // Deletes delivered segments and forgets ids past the de-duplication window.
     void prune_delivered();
 
     std::string connector_of(int64_t job_id);
@@ -103,6 +102,12 @@ private:
 
     void write_loop();
     void write_tail(SegmentPosition tail, uint64_t last_sequence);
+    // Segments every output delivered are deleted as soon as they are: their pages leave the page cache at once,
+    // so the agent keeps reusing the same few hundred MB of memory however much it collects (and does not push
+    // other programs' data out of the cache). save_cursor() calls it every time.
+    void remove_delivered_segments();
+    // Ids past the de-duplication window leave the index; save_cursor() calls it at most every 30 s.
+    void forget_expired_ids();
 
     Options options_;
     std::string segment_dir_;

@@ -7,6 +7,7 @@
 #ifndef VIGIL_JSON_TEXT_HPP
 #define VIGIL_JSON_TEXT_HPP
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -64,8 +65,16 @@ inline size_t plain_run(std::string_view text, size_t from) {
     while (at + 8 <= text.size()) {
         uint64_t word;
         std::memcpy(&word, text.data() + at, 8);
-        // Any lane that may need work sends the rest to the exact byte loop below.
-        if ((lanes_below(word, 0x20) | lanes_equal(word, '"') | lanes_equal(word, '\\') | (word & kHighs)) != 0) break;
+        const uint64_t special =
+            lanes_below(word, 0x20) | lanes_equal(word, '"') | lanes_equal(word, '\\') | (word & kHighs);
+        if (special != 0) {
+            // The first flagged lane is exact (false flags only follow a true one): stop right there.
+            if constexpr (std::endian::native == std::endian::little) {
+                return at + static_cast<size_t>(std::countr_zero(special)) / 8 - from;
+            } else {
+                return at + static_cast<size_t>(std::countl_zero(special)) / 8 - from;
+            }
+        }
         at += 8;
     }
     while (at < text.size()) {
@@ -75,7 +84,6 @@ inline size_t plain_run(std::string_view text, size_t from) {
     }
     return at - from;
 }
-
 
 class Validator {
 public:
@@ -202,6 +210,8 @@ private:
     bool peek(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
     static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
     void skip_space() {
+        // Compact JSON has no white space: one comparison decides the usual case.
+        if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;
         while (pos_ < text_.size() &&
                (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
             ++pos_;

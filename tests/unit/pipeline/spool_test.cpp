@@ -128,6 +128,24 @@ TEST(Spool, RotatesSegmentsAndDeletesOnlyWhatEveryOutputDelivered) {
     EXPECT_EQ(list_segments(spool.segment_dir()).size(), 1u) << "only the active segment is left";
 }
 
+TEST(Spool, DeletesASegmentAsSoonAsTheLastOutputDeliveredIt) {
+    // No waiting for a periodic prune: a delivered segment's pages leave memory at once.
+    test::TempDir dir;
+    Spool spool(dir.path().string(), small_segments());
+    spool.set_outputs({"fast", "slow"});
+    const int64_t job = spool.job_id(kJob);
+    for (int i = 0; i < 12; ++i) {
+        const std::string id = "e" + std::to_string(i);
+        spool.commit_durably(job, batch_of({{id.c_str(), i}}), "", false, 0);
+    }
+    const size_t segments_before = list_segments(spool.segment_dir()).size();
+    ASSERT_GE(segments_before, 3u);
+    spool.save_cursor("fast", 12, "");
+    EXPECT_EQ(list_segments(spool.segment_dir()).size(), segments_before) << "the slow output still needs them";
+    spool.save_cursor("slow", 12, "");
+    EXPECT_EQ(list_segments(spool.segment_dir()).size(), 1u) << "only the active segment is left";
+}
+
 TEST(Spool, RecoveryDiscardsRecordsWrittenAfterTheLastCommit) {
     test::TempDir dir;
     uint64_t committed_size = 0;

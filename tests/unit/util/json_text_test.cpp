@@ -60,5 +60,19 @@ TEST(JsonValidation, RejectsMalformedValues) {
     EXPECT_FALSE(is_valid_json(std::string(1000, '[') + std::string(1000, ']'))) << "nesting is bounded";
 }
 
+TEST(JsonValidation, FindsTheEndOfAStringAtEveryOffset) {
+    // Strings are scanned eight bytes a step: a quote, escape, control or invalid byte at each offset of two words.
+    for (size_t at = 0; at < 17; ++at) {
+        const std::string before(at, 'a');
+        const std::string after(20 - at, 'b');
+        EXPECT_TRUE(is_valid_json("[\"" + before + "\",\"" + after + "\"]")) << at;
+        EXPECT_TRUE(is_valid_json("\"" + before + "\\\"" + after + "\"")) << at;
+        EXPECT_TRUE(is_valid_json("\"" + before + "é" + after + "\"")) << at;
+        EXPECT_FALSE(is_valid_json("\"" + before + "\x01" + after + "\"")) << at;
+        EXPECT_FALSE(is_valid_json("\"" + before + "\xff" + after + "\"")) << at;
+        EXPECT_FALSE(is_valid_json("\"" + before + "\"" + after + "\"")) << at;
+    }
+}
+
 }  // namespace
 }  // namespace vigil
