@@ -81,6 +81,20 @@ TEST_F(JsonlOutputTest, AFileShorterThanTheTokenIsAppendedToWithAWarning) {
     EXPECT_NE(host_.logged.find("is shorter than Vigil last wrote it"), std::string::npos);
 }
 
+TEST_F(JsonlOutputTest, ABatchLargerThanOneSystemCallIsWrittenWholeAndInOrder) {
+    // Lines go to the kernel in groups of at most IOV_MAX / 2 records; a batch of several groups stays in order.
+    ASSERT_EQ(open(""), VIGIL_OK);
+    std::vector<std::string> lines;
+    std::string expected;
+    for (int i = 0; i < 1500; ++i) {
+        lines.push_back("{\"id\":\"" + std::to_string(i) + "\"}");
+        expected += lines.back() + "\n";
+    }
+    ASSERT_EQ(write(lines), VIGIL_OK);
+    EXPECT_EQ(test::read_file(dir_.file("out/events.jsonl")), expected);
+    EXPECT_EQ(host_.token, std::to_string(expected.size()));
+}
+
 TEST_F(JsonlOutputTest, AnUnwritableFolderIsAnIoErrorNamingThePath) {
     vigil_config config;
     config.settings.set("path", std::string("/proc/vigil-cannot-write-here/events.jsonl"));
