@@ -5,6 +5,10 @@ gzip); `vigil run --once` collects them to jsonl, and beside it in the same run 
 RSS for both, and the disk's sequential write rate (dd with fdatasync).
 
     collect_bench.py BUILD_DIR [EVENTS]      (scripts/bench.sh runs it)
+
+Environment: BENCH_PERF=FILE records a perf profile of vigil (BENCH_PERF_ARGS, default "-g", e.g.
+"--call-graph=dwarf"); BENCH_STRACE=FILE counts its system calls instead; BENCH_KEEP=1 leaves the work folder (the
+jsonl file, the spool) for a look; BENCH_DIR is where that folder is made.
 """
 import os
 import re
