@@ -28,21 +28,35 @@ std::string checkpoint_text(int64_t window_end_ms) {
     return format_utc_s(window_end_ms);
 }
 
-std::vector<Window> windows_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms,
+std::optional<Window> range_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms,
                                     const WindowSettings& settings) {
     const int64_t end = whole_seconds(now_ms - settings.lag_ms);
+    if (checkpoint_ms && *checkpoint_ms >= end) return std::nullopt;  // nothing new since the last window
     const int64_t oldest = now_ms - std::min(settings.backfill_ms, kMaxRetentionMs);
-    int64_t from = checkpoint_ms ? *checkpoint_ms - settings.overlap_ms : oldest;
-    from = whole_seconds(std::max(from, now_ms - kMaxRetentionMs));
-    std::vector<Window> windows;
-    if (checkpoint_ms && *checkpoint_ms >= end) return windows;  // nothing new since the last window
-    const int64_t chunk = std::max<int64_t>(settings.chunk_ms, 1000);
-    while (from < end) {
-        const int64_t to = std::min(end, whole_seconds(from + chunk));
-        windows.push_back(Window{from, to});
-        from = to;
-    }
-    return windows;
+    const int64_t from = whole_seconds(
+        std::max(checkpoint_ms ? *checkpoint_ms - settings.overlap_ms : oldest, now_ms - kMaxRetentionMs));
+    if (from >= end) return std::nullopt;
+    return Window{from, end};
+}
+
+WindowCutter::WindowCutter(Window range, int64_t chunk_ms)
+    : range_(range),
+      from_ms_(range.from_ms),
+      chunk_ms_(std::max<int64_t>(chunk_ms, 1000)),
+      max_ms_(std::max<int64_t>(chunk_ms_, 86'400'000)),
+      length_ms_(chunk_ms_) {}
+
+std::optional<Window> WindowCutter::next() {
+    if (from_ms_ >= range_.to_ms) return std::nullopt;
+    const int64_t to = std::min(range_.to_ms, std::max(whole_seconds(from_ms_ + length_ms_), from_ms_ + 1000));
+    const Window window{from_ms_, to};
+    from_ms_ = to;
+    return window;
+}
+
+void WindowCutter::pages_read(int pages) {
+    if (pages <= 1) length_ms_ = std::min(length_ms_ * 2, max_ms_);
+    if (pages > kBusyPages) length_ms_ = std::max(length_ms_ / 2, chunk_ms_);
 }
 
 }  // namespace vigil::connectors

@@ -16,7 +16,7 @@ struct WindowSettings {
     int64_t lag_ms = 0;       // read up to now - lag: most records of the window are visible by then
     int64_t overlap_ms = 0;   // re-read this much before the checkpoint: records that became visible late
     int64_t backfill_ms = 0;  // how far back the first run reaches
-    int64_t chunk_ms = 0;     // read at most this much time per checkpoint: a crash re-reads at most one chunk
+    int64_t chunk_ms = 0;     // the first and shortest window read per checkpoint (see WindowCutter)
 };
 
 // The settings every time-windowed connector declares (docs/connectors.md says why these defaults); `chunk`'s
@@ -35,7 +35,9 @@ inline constexpr vigil_config_key kBackfill =
 inline constexpr vigil_config_key kPageSize =
     sdk::key("page_size", VIGIL_VALUE_INT, "1000", "records per Graph page ($top)", false, 10, 1000);
 constexpr vigil_config_key chunk(const char* default_value) {
-    return sdk::key("chunk", VIGIL_VALUE_DURATION, default_value, "time read per checkpoint", false, kMinute, 7 * kDay);
+    return sdk::key("chunk", VIGIL_VALUE_DURATION, default_value,
+                    "time read per checkpoint at first; quiet windows make the next ones longer", false, kMinute,
+                    7 * kDay);
 }
 }  // namespace window_keys
 
@@ -56,9 +58,33 @@ WindowSettings window_settings(const sdk::Config& config);
 std::optional<int64_t> checkpoint_time(std::string_view checkpoint);
 std::string checkpoint_text(int64_t window_end_ms);
 
-// The windows this run reads, oldest first: from checkpoint - overlap (first run: now - backfill; never further
-// back than Graph keeps) to now - lag, cut into chunks. Empty when there is nothing new to read.
-std::vector<Window> windows_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms,
+// The time this run reads, [from, to]: from checkpoint - overlap (first run: now - backfill; never further back than
+// Graph keeps) to now - lag. nullopt when there is nothing new to read.
+std::optional<Window> range_to_read(std::optional<int64_t> checkpoint_ms, int64_t now_ms,
                                     const WindowSettings& settings);
+
+// Cuts a run's range into the windows each read in full before the checkpoint moves to their end. Graph lists the
+// newest records first, so a window cannot be checkpointed part way: its length is what a crash re-reads. The
+// first window lasts `chunk`; after a window that fitted in one page the next lasts twice as long (at most a day,
+// or chunk if longer), after one of more than kBusyPages pages half as long (never less than chunk). A quiet
+// tenant's first week is then about a dozen requests, not one per chunk (168 for sign-ins at 1 h), under the audit
+// APIs' 5 requests per 10 s; a busy tenant keeps short windows.
+class WindowCutter {
+public:
+    static constexpr int kBusyPages = 4;
+
+    WindowCutter(Window range, int64_t chunk_ms);
+    // The next window, oldest first; nullopt once the range is covered.
+    std::optional<Window> next();
+    // How many pages the window next() returned took: sets the length of the one after it.
+    void pages_read(int pages);
+
+private:
+    Window range_;
+    int64_t from_ms_;
+    int64_t chunk_ms_;
+    int64_t max_ms_;
+    int64_t length_ms_;
+};
 
 }  // namespace vigil::connectors

@@ -3,8 +3,12 @@
 namespace vigil::connectors {
 
 void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_page) {
-    const auto windows = windows_to_read(checkpoint_time(host_.checkpoint()), host_.now_ms(), settings_);
-    for (const Window& window : windows) {
+    const auto range = range_to_read(checkpoint_time(host_.checkpoint()), host_.now_ms(), settings_);
+    if (!range) return;
+    WindowCutter cutter(*range, settings_.chunk_ms);
+    while (const auto next = cutter.next()) {
+        const Window& window = *next;
+        int pages = 0;
         const std::string request = request_for(window);
         host_.log(VIGIL_LOG_DEBUG, "reading " + checkpoint_text(window.from_ms) + " to " +
                                        checkpoint_text(window.to_ms) + ": GET " + request);
@@ -12,9 +16,11 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
             vigil_status failed = VIGIL_OK;
             std::string error;
             page_error_.clear();
+            pages = 0;
             const vigil_status status = host_.graph_get(
                 request,
                 [&](std::string_view text) {
+                    ++pages;
                     if ((failed = on_page(text, page_error_)) != VIGIL_OK) return false;
                     // Stored page by page; the checkpoint waits for the whole window.
                     failed = host_.commit({});
@@ -45,6 +51,7 @@ void WindowCollector::run(const RequestFor& request_for, const PageHandler& on_p
             throw sdk::Error(status, "the events of " + checkpoint_text(window.from_ms) + " to " +
                                          checkpoint_text(window.to_ms) + " could not be stored");
         }
+        cutter.pages_read(pages);
     }
 }
 

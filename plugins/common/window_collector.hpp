@@ -10,10 +10,10 @@
 
 namespace vigil::connectors {
 
-// The run loop the time-filtered connectors share: for each window of windows_to_read, GET the listing the plugin
-// names for it, hand every page's records to the plugin, store them page by page (commit without a checkpoint),
-// and move the checkpoint to the window's end once all of it is stored. A nextLink never outlives its run: after a
-// crash the next run starts again from the checkpoint, by time. An expired nextLink restarts its window.
+// The run loop the time-filtered connectors share: for each window WindowCutter cuts from range_to_read, GET the
+// listing the plugin names for it, hand every page's records to the plugin, store them page by page (commit without a
+// checkpoint), and move the checkpoint to the window's end once all of it is stored. A nextLink never outlives its run:
+// after a crash the next run starts again from the checkpoint, by time. An expired nextLink restarts its window.
 class WindowCollector {
 public:
     // Parses the page (as received), emits its records through the host; returns VIGIL_OK or the status that ends

@@ -73,5 +73,17 @@ TEST_F(WindowCollectorTest, ADeniedWindowKeepsTheWindowsReadBeforeIt) {
     EXPECT_EQ(host_.stored_checkpoint, checkpoint_text(kNow - 60 * kMinute)) << "the first window stays stored";
 }
 
+TEST_F(WindowCollectorTest, AQuietFirstWeekTakesAFewWindowsEachCheckpointed) {
+    host_.stored_checkpoint.clear();  // a first run: a week back
+    for (int i = 0; i < 20; ++i) host_.answer("/listing", {"one page"});
+    WindowCollector collector(host_.host(),
+                              WindowSettings{2 * kMinute, 10 * kMinute, 7 * 1'440 * kMinute, kMinute * 60});
+    collector.run([](const Window& window) { return "/listing?from=" + std::to_string(window.from_ms); },
+                  [](std::string_view, std::string&) { return VIGIL_OK; });
+    EXPECT_EQ(host_.requests.size(), 11u) << "1, 2, 4, 8, 16 hours, then a day at a time";
+    EXPECT_EQ(host_.stored_checkpoint, checkpoint_text(kNow - 2 * kMinute));
+    EXPECT_EQ(host_.commits.size(), 22u) << "each window: its page, then its checkpoint";
+}
+
 }  // namespace
 }  // namespace vigil::connectors
