@@ -47,7 +47,8 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
                 JobIdentity identity{organization.name, source.source_group, source.tenant_id, connector.name};
                 auto job = std::make_unique<ConnectorJob>(identity, *plugin, connector,
                                                           config_.find_credential(source.credential), *spool_,
-                                                          stopping_, graph);
+                                                          stopping_, graph,
+                                                          StateOptions{config_.agent.state_retention_ms});
                 job->create();
                 jobs_.push_back(std::move(job));
             }

@@ -39,6 +39,8 @@ struct AgentConfig {
     // How far behind a job's newest event its stored ids are remembered. It must exceed every connector's overlap
     // plus Graph's worst latency (hours); 3 days leaves room without keeping a month of ids for a large tenant.
     int64_t dedupe_window_ms = 3LL * 86'400'000;
+    // How long directory snapshots (Entra State) are kept: "the state at 2026-11-01" can be read back this far.
+    int64_t state_retention_ms = 400LL * 86'400'000;
     Position where;
 };
 

@@ -94,7 +94,8 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
 void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
     const ReadContext& context = document.context;
     const YamlMap map(context, node, "agent",
-                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "graph"});
+                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "state_retention",
+                       "graph"});
     AgentConfig& agent = config_.agent;
     agent.where = context.at(node);
     agent.data_dir = map.path_or("data_dir", "");
@@ -108,6 +109,10 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
         context.error(map.get("dedupe_window"),
                       "'dedupe_window' in agent must be at least 1h: it must cover every "
                       "connector's overlap and Graph's latency");
+    }
+    agent.state_retention_ms = map.duration_or("state_retention", agent.state_retention_ms);
+    if (agent.state_retention_ms < 86'400'000) {
+        context.error(map.get("state_retention"), "'state_retention' in agent must be at least 1d");
     }
     if (const YAML::Node graph = map.get("graph"); graph.IsDefined()) {
         const YamlMap graph_map(context, graph, "agent.graph",

@@ -4,6 +4,7 @@
 #include "hooks/hook_chain.hpp"
 #include "pipeline/spool.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "store/state_change_event.hpp"
 
 #include <spdlog/spdlog.h>
 #include "util/wall_clock.hpp"
@@ -22,7 +23,7 @@ constexpr size_t kErrorCapacity = 512;
 
 ConnectorJob::ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
                            const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping,
-                           GraphAccess graph)
+                           GraphAccess graph, StateOptions state)
     : identity_(std::move(identity)),
       label_(identity_.label()),
       plugin_(plugin),
@@ -31,7 +32,8 @@ ConnectorJob::ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const
       spool_(spool),
       stopping_(stopping),
       interval_ms_(connector.interval_ms),
-      graph_access_(std::move(graph)) {}
+      graph_access_(std::move(graph)),
+      state_options_(state) {}
 
 ConnectorJob::~ConnectorJob() {
     if (instance_ != nullptr) plugin_.descriptor->destroy(instance_);
@@ -78,6 +80,7 @@ bool ConnectorJob::run(HookChain& hooks) {
         std::snprintf(error, sizeof(error), "%s", failure.what());
         status = VIGIL_ERR_INTERNAL;
     }
+    if (state_ && state_->in_snapshot()) state_->abandon();  // an unfinished snapshot leaves the store as it was
     batch_.clear();  // on failure: uncommitted events are dropped; the checkpoint did not move, so they come again
     serialized_.clear();
     hooks_ = nullptr;
@@ -142,6 +145,15 @@ vigil_status ConnectorJob::emit(const vigil_event* event) {
     }
     emitted_.fetch_add(1, std::memory_order_relaxed);
     return VIGIL_OK;
+}
+
+void ConnectorJob::stage(const Event& event) {
+    if (hooks_->empty()) {
+        serialize_event(event, identity_, serialized_);
+    } else {
+        batch_.append() = event;
+    }
+    emitted_.fetch_add(1, std::memory_order_relaxed);
 }
 
 vigil_status ConnectorJob::commit(vigil_str checkpoint) {

@@ -4,6 +4,7 @@
 #include "pipeline/event.hpp"
 #include "pipeline/scheduled_job.hpp"
 #include "plugins/host_context.hpp"
+#include "store/state_store.hpp"
 #include "util/json_checker.hpp"
 
 #include <atomic>
@@ -32,6 +33,11 @@ struct GraphAccess {
     int max_attempts = 6;
 };
 
+// What a job needs for the state store (ABI 1.2): how long snapshots are kept.
+struct StateOptions {
+    int64_t retention_ms = 400LL * 86'400'000;
+};
+
 // One connector plugin instance collecting for one source, and the host services it calls: emitted events wait
 // in the job's batch until the plugin commits them with a checkpoint; commit runs the hooks and stores both in one
 // spool transaction.
@@ -39,7 +45,7 @@ class ConnectorJob final : public ScheduledJob, public vigil_host_ctx {
 public:
     ConnectorJob(JobIdentity identity, const PluginInfo& plugin, const ConnectorConfig& connector,
                  const CredentialConfig* credential, Spool& spool, const std::atomic<bool>& stopping,
-                 GraphAccess graph = {});
+                 GraphAccess graph = {}, StateOptions state = {});
     ~ConnectorJob() override;
     ConnectorJob(const ConnectorJob&) = delete;
     ConnectorJob& operator=(const ConnectorJob&) = delete;
@@ -66,8 +72,25 @@ public:
     vigil_status checkpoint(vigil_str* out) override;
     vigil_status graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
                            size_t error_capacity) override;
+    vigil_status state_begin(const vigil_state_snapshot* snapshot) override;
+    vigil_status state_put(const vigil_state_object* object) override;
+    vigil_status state_remove(vigil_str kind, vigil_str id) override;
+    vigil_status state_complete_kind(vigil_str kind) override;
+    vigil_status state_finish(vigil_str cursor) override;
+    vigil_status state_cursor(vigil_str* out) override;
+    vigil_status state_read(vigil_str kind, vigil_state_object_fn fn, void* user_data) override;
 
 private:
+    // Serializes (or, with hooks, keeps for them) one event the host made or checked.
+    void stage(const Event& event);
+    StateStore& state_store();
+    // Turns the changes of every finished snapshot after the job's checkpoint into events and commits them with the
+    // checkpoint: after state_finish(), and at the next run for a snapshot whose events a crash kept from the spool.
+    vigil_status emit_state_changes();
+    // Runs a state store call, turning a failure into VIGIL_ERR_IO and a log line that names the source.
+    template <class Body>
+    vigil_status with_state(const char* what, Body&& body);
+
     JobIdentity identity_;
     std::string label_;
     const PluginInfo& plugin_;
@@ -79,6 +102,10 @@ private:
     int64_t job_id_ = 0;
     void* instance_ = nullptr;
     GraphAccess graph_access_;
+    StateOptions state_options_;
+    std::unique_ptr<StateStore> state_;  // opened on first use by a connector that keeps state
+    std::string state_cursor_;
+    Event state_event_;                          // reused for each change
     std::unique_ptr<graph::GraphClient> graph_;  // made on first use: jobs that never call Graph hold no connection
 
     // Per run; touched only by the worker running this job.

@@ -58,6 +58,7 @@ int64_t meta_value(sqlite::Database& db, const char* key) {
 
 Spool::Spool(const std::string& data_dir, Options options)
     : options_(options),
+      data_dir_(data_dir),
       segment_dir_((std::filesystem::path(data_dir) / "segments").string()),
       db_(database_path(data_dir), false),
       index_db_(database_path(data_dir), false) {

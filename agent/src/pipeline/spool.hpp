@@ -46,6 +46,7 @@ public:
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
 
+    const std::string& data_dir() const { return data_dir_; }
     const std::string& segment_dir() const { return segment_dir_; }
 
     int64_t job_id(const JobIdentity& job);  // created on first use
@@ -110,6 +111,7 @@ private:
     void forget_expired_ids();
 
     Options options_;
+    std::string data_dir_;
     std::string segment_dir_;
 
     // db_ is the one writing connection, used under db_mutex_ (never while holding mutex_ across I/O).

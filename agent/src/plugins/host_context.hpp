@@ -20,6 +20,13 @@ struct vigil_host_ctx {
     virtual vigil_status set_resume_token(vigil_str token);
     virtual vigil_status graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
                                    size_t error_capacity);
+    virtual vigil_status state_begin(const vigil_state_snapshot* snapshot);
+    virtual vigil_status state_put(const vigil_state_object* object);
+    virtual vigil_status state_remove(vigil_str kind, vigil_str id);
+    virtual vigil_status state_complete_kind(vigil_str kind);
+    virtual vigil_status state_finish(vigil_str cursor);
+    virtual vigil_status state_cursor(vigil_str* out);
+    virtual vigil_status state_read(vigil_str kind, vigil_state_object_fn fn, void* user_data);
 };
 
 namespace vigil {

@@ -30,6 +30,29 @@ vigil_status vigil_host_ctx::graph_get(const char*, vigil_graph_page_fn, void*, 
     return VIGIL_ERR_INVALID_ARGUMENT;
 }
 
+vigil_status vigil_host_ctx::state_begin(const vigil_state_snapshot*) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_put(const vigil_state_object*) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_remove(vigil_str, vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_complete_kind(vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_finish(vigil_str) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_cursor(vigil_str* out) {
+    *out = vigil_str{nullptr, 0};
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+vigil_status vigil_host_ctx::state_read(vigil_str, vigil_state_object_fn, void*) {
+    return VIGIL_ERR_INVALID_ARGUMENT;
+}
+
 namespace vigil {
 
 namespace {
@@ -92,6 +115,38 @@ vigil_status host_graph_get(vigil_host_ctx* ctx, const char* path_or_url, vigil_
     return guarded("graph_get", [&] { return ctx->graph_get(path_or_url, on_page, user_data, error, error_capacity); });
 }
 
+vigil_status host_state_begin(vigil_host_ctx* ctx, const vigil_state_snapshot* snapshot) {
+    if (snapshot == nullptr || snapshot->struct_size < sizeof(vigil_state_snapshot)) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("state_begin", [&] { return ctx->state_begin(snapshot); });
+}
+
+vigil_status host_state_put(vigil_host_ctx* ctx, const vigil_state_object* object) {
+    if (object == nullptr || object->struct_size < sizeof(vigil_state_object)) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("state_put", [&] { return ctx->state_put(object); });
+}
+
+vigil_status host_state_remove(vigil_host_ctx* ctx, vigil_str kind, vigil_str id) {
+    return guarded("state_remove", [&] { return ctx->state_remove(kind, id); });
+}
+
+vigil_status host_state_complete_kind(vigil_host_ctx* ctx, vigil_str kind) {
+    return guarded("state_complete_kind", [&] { return ctx->state_complete_kind(kind); });
+}
+
+vigil_status host_state_finish(vigil_host_ctx* ctx, vigil_str cursor) {
+    return guarded("state_finish", [&] { return ctx->state_finish(cursor); });
+}
+
+vigil_status host_state_cursor(vigil_host_ctx* ctx, vigil_str* out) {
+    if (out == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("state_cursor", [&] { return ctx->state_cursor(out); });
+}
+
+vigil_status host_state_read(vigil_host_ctx* ctx, vigil_str kind, vigil_state_object_fn fn, void* user_data) {
+    if (fn == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;
+    return guarded("state_read", [&] { return ctx->state_read(kind, fn, user_data); });
+}
+
 const PluginSettings::Value* lookup(const vigil_config* config, const char* key) {
     if (config == nullptr || key == nullptr) return nullptr;
     const PluginSettings::Value* value = config->settings.find(key);
@@ -130,10 +185,30 @@ const char* config_list_item(const vigil_config* config, const char* key, size_t
 }
 
 const vigil_host kHostTable{
-    sizeof(vigil_host),    VIGIL_ABI_MAJOR,  VIGIL_ABI_MINOR, host_log,         host_now_ms,
-    host_is_cancelled,     host_read_secret, host_emit,       host_commit,      host_checkpoint,
-    config_bool,           config_int,       config_string,   config_list_size, config_list_item,
-    host_set_resume_token, host_graph_get,
+    sizeof(vigil_host),
+    VIGIL_ABI_MAJOR,
+    VIGIL_ABI_MINOR,
+    host_log,
+    host_now_ms,
+    host_is_cancelled,
+    host_read_secret,
+    host_emit,
+    host_commit,
+    host_checkpoint,
+    config_bool,
+    config_int,
+    config_string,
+    config_list_size,
+    config_list_item,
+    host_set_resume_token,
+    host_graph_get,
+    host_state_begin,
+    host_state_put,
+    host_state_remove,
+    host_state_complete_kind,
+    host_state_finish,
+    host_state_cursor,
+    host_state_read,
 };
 
 }  // namespace

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 1
+#define VIGIL_ABI_MINOR 2
 
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
 
@@ -134,6 +134,28 @@ typedef struct vigil_record {
     vigil_str json; /* the event record as one JSON object (contract section 4), no trailing newline */
 } vigil_record;
 
+/* (1.2) One object of a state snapshot: a user, a group, one membership... All views borrowed. */
+typedef struct vigil_state_object {
+    uint32_t struct_size;
+    vigil_str kind;        /* the plugin's name for the collection: "user", "group_member"; [a-z0-9_]+ */
+    vigil_str id;          /* unique within the kind and source: a Graph object id, or "group-id/member-id" */
+    vigil_str object_type; /* the event record's object_type when it changes: User, Group, Role, ... */
+    vigil_str name;        /* readable: the event record's `what`; not compared between snapshots */
+    vigil_str json;        /* the object's state: a JSON object, its members the properties compared between
+                              snapshots. Write them in a fixed order: the host compares the text. */
+} vigil_state_object;
+
+/* (1.2) What a snapshot is: when it was taken and the source's readable name (the `where` of its events). */
+typedef struct vigil_state_snapshot {
+    uint32_t struct_size;
+    int64_t taken_ms; /* milliseconds since the Unix epoch, UTC; later than the source's last snapshot */
+    vigil_str where;  /* borrowed: the tenant's primary domain, or empty for the tenant id */
+} vigil_state_snapshot;
+
+/* (1.2) Receives one object during state_read(). object: host-owned, valid during the call. Return non-zero to
+ * get the next one, zero to stop. */
+typedef int (*vigil_state_object_fn)(void* user_data, const vigil_state_object* object);
+
 /* (1.1) Receives one page of a Graph response, as received (JSON). page_json: host-owned, valid during the call.
  * Return non-zero to get the next page, zero to stop paging. */
 typedef int (*vigil_graph_page_fn)(void* user_data, vigil_str page_json);
@@ -214,6 +236,34 @@ typedef struct vigil_host {
      * tenant and what to do. */
     vigil_status (*graph_get)(vigil_host_ctx* ctx, const char* path_or_url, vigil_graph_page_fn on_page,
                               void* user_data, char* error, size_t error_capacity);
+
+    /* ---- ABI 1.2: the state store, for connectors that record what a directory looks like over time. A plugin
+     * built against 1.2 checks host->struct_size before calling these. Connector only, during run(). ----
+     *
+     * The host keeps one history per source: each object's versions with the snapshots they were current in, so
+     * the state at any snapshot can be read back without a full copy per snapshot. A run opens a snapshot, stages
+     * what it read, and finishes it; the host then turns every difference from the previous snapshot into events
+     * (Added, Removed, or Modified with [{name, old, new}] details, one per property) and stores them with the
+     * job's checkpoint. The first snapshot of a source is its baseline and makes no events. A run that returns
+     * before state_finish() leaves the store as it was. */
+
+    /* Opens a snapshot. snapshot: borrowed. */
+    vigil_status (*state_begin)(vigil_host_ctx* ctx, const vigil_state_snapshot* snapshot);
+    /* Stages the current state of one object, new, changed or not. Putting an object twice keeps the last. */
+    vigil_status (*state_put)(vigil_host_ctx* ctx, const vigil_state_object* object);
+    /* Stages the removal of one object (a delta's @removed). Unknown objects are ignored. */
+    vigil_status (*state_remove)(vigil_host_ctx* ctx, vigil_str kind, vigil_str id);
+    /* Says that every object of kind was put in this snapshot: those that were not are removed. A kind that could
+     * not be read (a missing permission) is simply not completed, and keeps its objects. */
+    vigil_status (*state_complete_kind)(vigil_host_ctx* ctx, vigil_str kind);
+    /* Makes the snapshot durable together with the plugin's sync cursor (its deltaLinks, say; opaque, borrowed),
+     * and its events with the job's checkpoint. */
+    vigil_status (*state_finish)(vigil_host_ctx* ctx, vigil_str cursor);
+    /* The cursor of the source's last finished snapshot; {NULL,0} before the first. *out: host-owned, valid until
+     * the current call into the plugin returns. */
+    vigil_status (*state_cursor)(vigil_host_ctx* ctx, vigil_str* out);
+    /* Hands each object of kind as of the last finished snapshot to fn (for a delta sync to start from). */
+    vigil_status (*state_read)(vigil_host_ctx* ctx, vigil_str kind, vigil_state_object_fn fn, void* user_data);
 } vigil_host;
 
 /* ---------------------------------------------------------------------------------------------------------------

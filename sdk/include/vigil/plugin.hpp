@@ -97,6 +97,15 @@ struct Event {
     std::string_view raw_json;
 };
 
+// (ABI 1.2) One object of a state snapshot; every field is a view the host copies during state_put().
+struct StateObject {
+    std::string_view kind;
+    std::string_view id;
+    std::string_view object_type;
+    std::string_view name;
+    std::string_view json;
+};
+
 // The host's services for one plugin instance. Cheap to copy; valid until the instance is destroyed.
 class Host {
 public:
@@ -170,6 +179,62 @@ public:
             return VIGIL_ERR_INTERNAL;
         }
         error = buffer;
+        return status;
+    }
+
+    // (ABI 1.2) The state store: see vigil_host in plugin.h. has_state() is false on an older agent.
+    bool has_state() const noexcept {
+        return host_->struct_size >= offsetof(vigil_host, state_read) + sizeof(host_->state_read);
+    }
+    vigil_status state_begin(int64_t taken_ms, std::string_view where) const {
+        if (!has_state()) return VIGIL_ERR_UNAVAILABLE;
+        const vigil_state_snapshot snapshot{sizeof(vigil_state_snapshot), taken_ms, to_str(where)};
+        return host_->state_begin(ctx_, &snapshot);
+    }
+    vigil_status state_put(const StateObject& object) const {
+        if (!has_state()) return VIGIL_ERR_UNAVAILABLE;
+        const vigil_state_object raw{sizeof(vigil_state_object), to_str(object.kind), to_str(object.id),
+                                     to_str(object.object_type), to_str(object.name), to_str(object.json)};
+        return host_->state_put(ctx_, &raw);
+    }
+    vigil_status state_remove(std::string_view kind, std::string_view id) const {
+        return has_state() ? host_->state_remove(ctx_, to_str(kind), to_str(id)) : VIGIL_ERR_UNAVAILABLE;
+    }
+    vigil_status state_complete_kind(std::string_view kind) const {
+        return has_state() ? host_->state_complete_kind(ctx_, to_str(kind)) : VIGIL_ERR_UNAVAILABLE;
+    }
+    vigil_status state_finish(std::string_view cursor) const {
+        return has_state() ? host_->state_finish(ctx_, to_str(cursor)) : VIGIL_ERR_UNAVAILABLE;
+    }
+    std::string state_cursor() const {
+        vigil_str out{nullptr, 0};
+        if (!has_state() || host_->state_cursor(ctx_, &out) != VIGIL_OK) return {};
+        return std::string(to_view(out));
+    }
+    // Hands each object of kind, as of the last finished snapshot, to on_object(const StateObject&) -> bool (false
+    // stops). An exception from on_object is rethrown here, after the host has returned.
+    template <class OnObject>
+    vigil_status state_read(std::string_view kind, OnObject&& on_object) const {
+        if (!has_state()) return VIGIL_ERR_UNAVAILABLE;
+        struct Call {
+            std::remove_reference_t<OnObject>* callback;
+            std::exception_ptr failure;
+        } call{&on_object, nullptr};
+        const vigil_state_object_fn trampoline = [](void* user_data, const vigil_state_object* object) -> int {
+            auto* self = static_cast<Call*>(user_data);
+            try {
+                return (*self->callback)(StateObject{to_view(object->kind), to_view(object->id),
+                                                     to_view(object->object_type), to_view(object->name),
+                                                     to_view(object->json)})
+                           ? 1
+                           : 0;
+            } catch (...) {
+                self->failure = std::current_exception();
+                return 0;
+            }
+        };
+        const vigil_status status = host_->state_read(ctx_, to_str(kind), trampoline, &call);
+        if (call.failure) std::rethrow_exception(call.failure);
         return status;
     }
 

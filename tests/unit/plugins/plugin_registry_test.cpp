@@ -38,9 +38,9 @@ TEST(PluginRegistry, RefusesAnAbiMismatchNamingBothVersions) {
         registry.load_file(test::broken_plugin_dir() + "/abi_mismatch.so");
         FAIL() << "loaded a plugin of another ABI";
     } catch (const std::runtime_error& failure) {
-        EXPECT_STREQ(failure.what(),
-                     "ABI mismatch: the plugin was built for Vigil plugin ABI 2.0, this agent speaks ABI 1.1: rebuild "
-                     "the plugin against this agent's SDK");
+        EXPECT_EQ(std::string(failure.what()), "ABI mismatch: the plugin was built for Vigil plugin ABI 2.0, this agent speaks ABI 1." +
+                                                  std::to_string(VIGIL_ABI_MINOR) +
+                                                  ": rebuild the plugin against this agent's SDK");
     }
     EXPECT_TRUE(registry.all().empty());
 }
