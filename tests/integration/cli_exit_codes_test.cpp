@@ -1,6 +1,8 @@
 // The two commands as a user runs them: exit codes, messages on stderr, graceful stop on SIGTERM.
 #include "support/test_support.hpp"
 
+#include <vigil/plugin.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -27,7 +29,7 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
     ASSERT_EQ(lines.size(), 4u) << test::read_file(dir.file("o.err"));
     EXPECT_EQ(lines[0], config +
                             ":3:3: unknown key 'bogus' in agent (expected one of: data_dir, plugin_dirs, log, "
-                            "status, hooks, workers, dedupe_window, graph)");
+                            "status, hooks, workers, dedupe_window, state_retention, graph)");
     EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
     EXPECT_EQ(lines[2], config +
                             ":5:12: unknown output type 'nope' (known: jsonl): install its plugin in a plugin "
@@ -76,9 +78,11 @@ TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
     const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 3"));
     EXPECT_EQ(test::run_vigil({"plugins", "list", "--config", config}, dir.file("o")), 0);
     const std::string out = test::read_file(dir.file("o.out"));
-    EXPECT_NE(out.find("jsonl               output     1.0.0     1.1   (built-in)"), std::string::npos) << out;
-    EXPECT_NE(out.find("counter             connector  1.0.0     1.1   " + test::test_plugin_dir() + "/counter.so"),
-              std::string::npos)
+    const std::string abi = "1." + std::to_string(VIGIL_ABI_MINOR);
+    EXPECT_NE(out.find("jsonl               output     1.0.0     " + abi + "   (built-in)"), std::string::npos) << out;
+    EXPECT_NE(
+        out.find("counter             connector  1.0.0     " + abi + "   " + test::test_plugin_dir() + "/counter.so"),
+        std::string::npos)
         << out;
     EXPECT_NE(out.find("    total (int, default 100): events in all"), std::string::npos) << out;
 }
