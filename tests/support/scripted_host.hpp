@@ -8,6 +8,8 @@
 
 #include <deque>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,7 +44,18 @@ public:
     vigil_status graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
                            size_t error_capacity) override;
 
+    // The state store, in memory: the current objects, and each call in order ("put user/u1", "complete user").
+    vigil_status state_begin(const vigil_state_snapshot* snapshot) override;
+    vigil_status state_put(const vigil_state_object* object) override;
+    vigil_status state_remove(vigil_str kind, vigil_str id) override;
+    vigil_status state_complete_kind(vigil_str kind) override;
+    vigil_status state_finish(vigil_str cursor) override;
+    vigil_status state_cursor(vigil_str* out) override;
+    vigil_status state_read(vigil_str kind, vigil_state_object_fn fn, void* user_data) override;
+
     bool logged_containing(const std::string& text) const;
+    // The ids of a kind's current objects, sorted.
+    std::vector<std::string> state_ids(const std::string& kind) const;
 
     int64_t now = 0;
     std::string stored_checkpoint;
@@ -51,6 +64,13 @@ public:
     std::vector<std::string> emitted_wheres;  // their `where`
     std::vector<std::string> commits;         // every commit's checkpoint ("" for a page)
     std::vector<std::string> logged;          // "LEVEL message"
+    struct StoredObject {
+        std::string object_type, name, json;
+    };
+    std::map<std::string, std::map<std::string, StoredObject>> state;  // kind -> id -> object
+    std::vector<std::string> state_calls;
+    std::string state_where;
+    std::string cursor;  // the last finished snapshot's
 
 private:
     // One answer to a graph_get: the pages it hands over, then the status it ends with (and its error text).
@@ -64,6 +84,8 @@ private:
         Answer answer;
     };
     std::deque<Scripted> answers_;
+    std::map<std::string, std::set<std::string>> seen_;  // put in the open snapshot, by kind
+    bool open_ = false;
     std::vector<std::pair<std::string, vigil_status>> refusals_;
 };
 

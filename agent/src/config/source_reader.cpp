@@ -2,6 +2,7 @@
 #include "config/config_loader.hpp"
 
 #include "plugins/plugin_registry.hpp"
+#include "util/duration.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -131,10 +132,19 @@ void ConfigLoader::read_connectors(const ReadContext& context, const YAML::Node&
             continue;
         }
         std::vector<std::string> allowed{"enabled", "interval"};
-        for (const auto& key : plugin->schema) allowed.push_back(key.name);
+        ConnectorConfig connector;
+        for (const auto& key : plugin->schema) {
+            // A connector may declare its own default interval (Entra State: a day); the host still reads the key.
+            if (key.name == "interval") {
+                if (key.type == VIGIL_VALUE_DURATION && key.default_value) {
+                    connector.interval_ms = parse_duration_ms(*key.default_value).value_or(connector.interval_ms);
+                }
+                continue;
+            }
+            allowed.push_back(key.name);
+        }
         const YAML::Node settings = entry.second.IsNull() ? YAML::Node(YAML::NodeType::Map) : entry.second;
         const YamlMap map(context, settings, "connector '" + name + "'", allowed);
-        ConnectorConfig connector;
         connector.name = name;
         connector.where = context.at(entry.first);
         connector.enabled = map.bool_or("enabled", true);

@@ -1,0 +1,119 @@
+#include "directory_model.hpp"
+
+#include "utc_time.hpp"
+
+#include <simdjson.h>
+
+namespace vigil::connectors {
+
+namespace {
+
+std::string text(simdjson::dom::object object, std::string_view key) {
+    std::string_view value;
+    return object[key].get_string().get(value) == simdjson::SUCCESS ? std::string(value) : std::string();
+}
+
+std::optional<bool> flag(simdjson::dom::object object, std::string_view key) {
+    bool value = false;
+    if (object[key].get_bool().get(value) != simdjson::SUCCESS) return std::nullopt;
+    return value;
+}
+
+int64_t time_of(simdjson::dom::object object, std::string_view key) {
+    return parse_utc_ms(text(object, key)).value_or(0);
+}
+
+}  // namespace
+
+void DirectoryModel::set_user(const std::string& id, std::string canonical_json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    UserInfo user;
+    if (parser.parse(canonical_json).get(object) == simdjson::SUCCESS) {
+        user.upn = text(object, "userPrincipalName");
+        user.user_type = text(object, "userType");
+        user.creation_type = text(object, "creationType");
+        user.password_policies = text(object, "passwordPolicies");
+        user.enabled = flag(object, "accountEnabled").value_or(true);
+        user.created_ms = time_of(object, "createdDateTime");
+        user.synced = flag(object, "onPremisesSyncEnabled");
+    }
+    users_[id] = std::move(user);
+    user_json_[id] = std::move(canonical_json);
+}
+
+void DirectoryModel::remove_user(const std::string& id) {
+    users_.erase(id);
+    user_json_.erase(id);
+    for (auto& [group, members] : members_) members.erase(id);
+}
+
+const std::string* DirectoryModel::user_json(const std::string& id) const {
+    const auto it = user_json_.find(id);
+    return it == user_json_.end() ? nullptr : &it->second;
+}
+
+void DirectoryModel::set_group(const std::string& id, std::string canonical_json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    GroupInfo group;
+    if (parser.parse(canonical_json).get(object) == simdjson::SUCCESS) {
+        group.name = text(object, "displayName");
+        group.security = flag(object, "securityEnabled").value_or(false);
+        group.role_assignable = flag(object, "isAssignableToRole").value_or(false);
+    }
+    groups_[id] = std::move(group);
+    group_json_[id] = std::move(canonical_json);
+    members_.try_emplace(id);
+}
+
+void DirectoryModel::remove_group(const std::string& id) {
+    groups_.erase(id);
+    group_json_.erase(id);
+    members_.erase(id);
+}
+
+const std::string* DirectoryModel::group_json(const std::string& id) const {
+    const auto it = group_json_.find(id);
+    return it == group_json_.end() ? nullptr : &it->second;
+}
+
+void DirectoryModel::add_member(const std::string& group_id, const std::string& member_id) {
+    members_[group_id].insert(member_id);
+}
+
+void DirectoryModel::remove_member(const std::string& group_id, const std::string& member_id) {
+    const auto it = members_.find(group_id);
+    if (it != members_.end()) it->second.erase(member_id);
+}
+
+void DirectoryModel::clear_users() {
+    users_.clear();
+    user_json_.clear();
+}
+
+void DirectoryModel::clear_groups() {
+    groups_.clear();
+    group_json_.clear();
+    members_.clear();
+}
+
+std::string DirectoryModel::name_of(const std::string& id) const {
+    if (const auto user = users_.find(id); user != users_.end() && !user->second.upn.empty()) return user->second.upn;
+    if (const auto group = groups_.find(id); group != groups_.end() && !group->second.name.empty()) {
+        return group->second.name;
+    }
+    if (const auto principal = service_principal_names.find(id); principal != service_principal_names.end()) {
+        return principal->second;
+    }
+    return id;
+}
+
+std::string DirectoryModel::type_of(const std::string& id) const {
+    if (users_.count(id) != 0) return "User";
+    if (groups_.count(id) != 0) return "Group";
+    if (service_principal_names.count(id) != 0) return "ServicePrincipal";
+    return "";
+}
+
+}  // namespace vigil::connectors
