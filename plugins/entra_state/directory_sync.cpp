@@ -435,7 +435,7 @@ void DirectorySync::mfa_registrations() {
             bool mfa = false;
             if (record["isMfaRegistered"].get_bool().get(mfa) != simdjson::SUCCESS) mfa = false;
             registered[id] = mfa;
-            put("mfa_registration", id, "User", text_at(record, "userPrincipalName"),
+            put("mfa_registration", id, "MFA Registration", text_at(record, "userPrincipalName"),
                 canonical_object(record, kMfaProperties));
         },
         link, error);
