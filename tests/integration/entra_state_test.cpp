@@ -4,6 +4,8 @@
 #include "emulator.hpp"
 #include "store/state_store.hpp"
 #include "support/test_support.hpp"
+#include "util/rfc3339.hpp"
+#include "util/wall_clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -185,6 +187,7 @@ TEST_F(EntraStateTest, TheFirstSnapshotIsTheDirectoryAndChangesComeBackAsEvents)
     newcomer.user_principal_name = "new.hire@contoso.example";
     directory.upsert_user(newcomer);
 
+    const int64_t between_runs = wall_clock_ms();
     ASSERT_EQ(run_once(), 0) << test::read_file(dir_.file("vigil.log"));
     const auto events = state_events();
     EXPECT_EQ(events.count("Modified User " + disabled_upn + " accountEnabled"), 1u);
@@ -201,6 +204,46 @@ TEST_F(EntraStateTest, TheFirstSnapshotIsTheDirectoryAndChangesComeBackAsEvents)
     EXPECT_EQ(property(state["group_member"][group + "/" + added_member], "member"), added_upn);
     const std::string log = test::read_file(dir_.file("vigil.log"));
     EXPECT_EQ(log.find("reading every user again"), std::string::npos) << "a delta round, not a full one";
+
+    // The state report: the directory now, and what changed since the first snapshot.
+    std::string since;
+    append_rfc3339_ms(since, between_runs);
+    ASSERT_EQ(test::run_vigil({"report", "state", "--config", config_, "--since", since, "--format", "json", "--out",
+                               dir_.file("state.json")},
+                              dir_.file("report")),
+              0)
+        << test::read_file(dir_.file("report.err"));
+    const auto report =
+        Poco::JSON::Parser().parse(test::read_file(dir_.file("state.json"))).extract<Poco::JSON::Object::Ptr>();
+    const auto sources = report->getArray("sources");
+    ASSERT_EQ(sources->size(), 2u) << "both tenants";
+    bool disabled_seen = false;
+    for (unsigned s = 0; s < sources->size(); ++s) {
+        const auto source = sources->getObject(s);
+        if (source->getValue<std::string>("tenant_id") != kTenant) continue;
+        const auto changes = source->getArray("changes");
+        for (unsigned i = 0; i < changes->size(); ++i) {
+            const auto change = changes->getObject(i);
+            if (change->getValue<std::string>("what") == disabled_upn &&
+                change->getValue<std::string>("property") == "accountEnabled") {
+                disabled_seen = change->getValue<bool>("old") && !change->getValue<bool>("new");
+            }
+        }
+    }
+    EXPECT_TRUE(disabled_seen) << test::read_file(dir_.file("state.json")).substr(0, 2000);
+
+    // The risks report: every metric for each tenant, with a trend now that there are two snapshots.
+    ASSERT_EQ(test::run_vigil({"report", "risks", "--config", config_, "--org", "Contoso"}, dir_.file("risks")), 0);
+    const auto lines = test::read_lines(dir_.file("risks.out"));
+    size_t rows = 0;
+    for (const auto& row : lines) {
+        rows += row.rfind("high", 0) == 0 || row.rfind("medium", 0) == 0 || row.rfind("low", 0) == 0 ||
+                        row.rfind("unknown", 0) == 0
+                    ? 1
+                    : 0;
+    }
+    EXPECT_EQ(rows, 32u) << test::read_file(dir_.file("risks.out"));
+    EXPECT_NE(test::read_file(dir_.file("risks.out")).find("Guests in privileged roles"), std::string::npos);
 
     // A reset delta token: a full resync, which finds nothing new.
     emulator_->invalidate_delta_tokens();

@@ -45,10 +45,9 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
                 if (!connector.enabled) continue;
                 const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);
                 JobIdentity identity{organization.name, source.source_group, source.tenant_id, connector.name};
-                auto job = std::make_unique<ConnectorJob>(identity, *plugin, connector,
-                                                          config_.find_credential(source.credential), *spool_,
-                                                          stopping_, graph,
-                                                          StateOptions{config_.agent.state_retention_ms});
+                auto job = std::make_unique<ConnectorJob>(
+                    identity, *plugin, connector, config_.find_credential(source.credential), *spool_, stopping_, graph,
+                    StateOptions{config_.agent.state_retention_ms});
                 job->create();
                 jobs_.push_back(std::move(job));
             }

@@ -3,9 +3,12 @@
 #include "app/cert_command.hpp"
 #include "app/commands.hpp"
 #include "app/doctor_command.hpp"
+#include "app/report_command.hpp"
 #include "logging/logging.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 
 namespace vigil {
@@ -15,6 +18,9 @@ std::string usage() {
            "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
            "  vigil validate --config FILE            check the configuration and plugins\n"
            "  vigil doctor   --config FILE [--org NAME]   per source: token and each connector's Graph access\n"
+           "  vigil report   KIND --config FILE [--org NAME] [--since T] [--until T] [--at T] [--format table|json]\n"
+           "                 [--out FILE]          KIND: state | risks (activity | logons: with the event store);\n"
+           "                                       T: 2026-11-01, 2026-11-01T10:00:00Z, or back from now: 24h, 7d\n"
            "  vigil plugins  list --config FILE       list the plugins found\n"
            "  vigil cert     generate --out DIR [--days N]   key and self-signed certificate for the app registration\n"
            "  vigil version\n";
@@ -33,6 +39,12 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     } else if (line.command == "cert") {
         if (i >= args.size() || args[i] != "generate") throw std::invalid_argument("'cert' takes 'generate'");
         line.subcommand = args[i++];
+    } else if (line.command == "report") {
+        static const char* const kKinds[] = {"activity", "logons", "state", "risks"};
+        if (i >= args.size() || std::find(std::begin(kKinds), std::end(kKinds), args[i]) == std::end(kKinds)) {
+            throw std::invalid_argument("'report' takes a kind: activity, logons, state or risks");
+        }
+        line.report_kind = args[i++];
     } else if (line.command != "run" && line.command != "validate" && line.command != "doctor" &&
                line.command != "help" && line.command != "version") {
         throw std::invalid_argument("unknown command '" + line.command + "'");
@@ -44,8 +56,22 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             line.config_file = args[++i];
         } else if (arg.rfind("--config=", 0) == 0) {
             line.config_file = arg.substr(9);
-        } else if (arg == "--org" && line.command == "doctor" && i + 1 < args.size()) {
+        } else if (arg == "--org" && (line.command == "doctor" || line.command == "report") && i + 1 < args.size()) {
             line.organization = args[++i];
+        } else if (line.command == "report" &&
+                   (arg == "--since" || arg == "--until" || arg == "--at" || arg == "--format" || arg == "--out")) {
+            if (i + 1 >= args.size()) throw std::invalid_argument(arg + " needs a value");
+            const std::string& value = args[++i];
+            if (arg == "--since") line.since = value;
+            if (arg == "--until") line.until = value;
+            if (arg == "--at") line.at = value;
+            if (arg == "--out") line.out_file = value;
+            if (arg == "--format") {
+                if (value != "table" && value != "csv" && value != "json" && value != "html") {
+                    throw std::invalid_argument("--format takes table, csv, json or html, not '" + value + "'");
+                }
+                line.report_format = value;
+            }
         } else if (arg == "--once" && line.command == "run") {
             line.once = true;
         } else if (arg == "--out" && line.command == "cert" && i + 1 < args.size()) {
@@ -68,8 +94,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         }
     }
     if (line.command == "cert" && line.out_dir.empty()) throw std::invalid_argument("'cert generate' needs --out DIR");
-    const bool needs_config =
-        line.command == "run" || line.command == "validate" || line.command == "doctor" || line.command == "plugins";
+    const bool needs_config = line.command == "run" || line.command == "validate" || line.command == "doctor" ||
+                              line.command == "plugins" || line.command == "report";
     if (needs_config && line.config_file.empty()) {
         throw std::invalid_argument("'" + line.command + "' needs --config FILE");
     }
@@ -97,6 +123,7 @@ int vigil_main(int argc, char** argv) {
     if (line.command == "validate") return command_validate(line);
     if (line.command == "plugins") return command_plugins_list(line);
     if (line.command == "doctor") return command_doctor(line);
+    if (line.command == "report") return command_report(line);
     if (line.command == "cert") return command_cert_generate(line.out_dir, line.days);
     return command_run(line, argc > 0 ? argv[0] : "vigil");
 }

@@ -7,13 +7,17 @@ namespace vigil {
 
 // The parsed command line (contract section 2).
 struct CommandLine {
-    std::string command;     // run | validate | doctor | plugins | cert | help | version
+    std::string command;     // run | validate | doctor | report | plugins | cert | help | version
     std::string subcommand;  // plugins: list; cert: generate
     std::string config_file;
     bool once = false;
-    std::string organization;  // doctor --org
-    std::string out_dir;       // cert generate
-    int days = 365;            // cert generate
+    std::string organization;      // doctor --org
+    std::string out_dir;           // cert generate
+    int days = 365;                // cert generate
+    std::string report_kind;       // report: activity | logons | state | risks
+    std::string since, until, at;  // report: as written (ISO 8601 or a duration back from now)
+    std::string report_format = "table";
+    std::string out_file;  // report --out
 };
 
 // Parses argv[1..]; throws std::invalid_argument with a one-line message on a bad command line (exit code 2).

@@ -9,7 +9,7 @@ namespace vigil {
 namespace graph {
 struct GraphSource;
 struct GraphBudgets;
-}
+}  // namespace graph
 
 // How a configured source reaches Graph: its credential, cloud or endpoint overrides, and CA file. nullptr when the
 // source names no credential (the configuration loader reports that).

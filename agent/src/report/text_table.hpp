@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+// A table for a terminal: columns as wide as their widest cell, two spaces apart, shrunk to fit `width` (widest
+// columns first) with a visible "…" where a cell was cut. Widths count characters, not bytes (UTF-8).
+class TextTable {
+public:
+    explicit TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+    bool empty() const { return rows_.empty(); }
+    std::string render(size_t width) const;
+
+private:
+    std::vector<std::string> headers_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+// The terminal's width (COLUMNS, else the tty's, else 120).
+size_t terminal_width();
+
+// Characters (code points) in UTF-8 text, and text cut to at most `width` of them with "…" when cut.
+size_t display_width(const std::string& text);
+std::string fit(const std::string& text, size_t width);
+
+}  // namespace vigil
