@@ -25,11 +25,16 @@ int64_t time_of(simdjson::dom::object object, std::string_view key) {
 
 }  // namespace
 
+uint32_t DirectoryModel::intern(const std::string& id) {
+    const auto [it, added] = interned_.try_emplace(id, static_cast<uint32_t>(ids_.size()));
+    if (added) ids_.push_back(id);
+    return it->second;
+}
+
 void DirectoryModel::set_user(const std::string& id, std::string canonical_json) {
-    simdjson::dom::parser parser;
     simdjson::dom::object object;
     UserInfo user;
-    if (parser.parse(canonical_json).get(object) == simdjson::SUCCESS) {
+    if (parser_.parse(canonical_json).get(object) == simdjson::SUCCESS) {
         user.upn = text(object, "userPrincipalName");
         user.user_type = text(object, "userType");
         user.creation_type = text(object, "creationType");
@@ -45,7 +50,9 @@ void DirectoryModel::set_user(const std::string& id, std::string canonical_json)
 void DirectoryModel::remove_user(const std::string& id) {
     users_.erase(id);
     user_json_.erase(id);
-    for (auto& [group, members] : members_) members.erase(id);
+    if (const auto it = interned_.find(id); it != interned_.end()) {
+        for (auto& [group, members] : members_) members.erase(it->second);
+    }
 }
 
 const std::string* DirectoryModel::user_json(const std::string& id) const {
@@ -54,23 +61,22 @@ const std::string* DirectoryModel::user_json(const std::string& id) const {
 }
 
 void DirectoryModel::set_group(const std::string& id, std::string canonical_json) {
-    simdjson::dom::parser parser;
     simdjson::dom::object object;
     GroupInfo group;
-    if (parser.parse(canonical_json).get(object) == simdjson::SUCCESS) {
+    if (parser_.parse(canonical_json).get(object) == simdjson::SUCCESS) {
         group.name = text(object, "displayName");
         group.security = flag(object, "securityEnabled").value_or(false);
         group.role_assignable = flag(object, "isAssignableToRole").value_or(false);
     }
     groups_[id] = std::move(group);
     group_json_[id] = std::move(canonical_json);
-    members_.try_emplace(id);
+    members_.try_emplace(intern(id));
 }
 
 void DirectoryModel::remove_group(const std::string& id) {
     groups_.erase(id);
     group_json_.erase(id);
-    members_.erase(id);
+    if (const auto it = interned_.find(id); it != interned_.end()) members_.erase(it->second);
 }
 
 const std::string* DirectoryModel::group_json(const std::string& id) const {
@@ -79,12 +85,32 @@ const std::string* DirectoryModel::group_json(const std::string& id) const {
 }
 
 void DirectoryModel::add_member(const std::string& group_id, const std::string& member_id) {
-    members_[group_id].insert(member_id);
+    const uint32_t group = intern(group_id);
+    members_[group].insert(intern(member_id));
 }
 
 void DirectoryModel::remove_member(const std::string& group_id, const std::string& member_id) {
-    const auto it = members_.find(group_id);
-    if (it != members_.end()) it->second.erase(member_id);
+    const auto group = interned_.find(group_id);
+    const auto member = interned_.find(member_id);
+    if (group == interned_.end() || member == interned_.end()) return;
+    if (const auto it = members_.find(group->second); it != members_.end()) it->second.erase(member->second);
+}
+
+std::vector<std::string> DirectoryModel::members_of(const std::string& group_id) const {
+    std::vector<std::string> out;
+    const auto group = interned_.find(group_id);
+    if (group == interned_.end()) return out;
+    if (const auto it = members_.find(group->second); it != members_.end()) {
+        for (const uint32_t member : it->second) out.push_back(ids_[member]);
+    }
+    return out;
+}
+
+size_t DirectoryModel::member_count(const std::string& group_id) const {
+    const auto group = interned_.find(group_id);
+    if (group == interned_.end()) return 0;
+    const auto it = members_.find(group->second);
+    return it == members_.end() ? 0 : it->second.size();
 }
 
 void DirectoryModel::clear_users() {

@@ -1,12 +1,15 @@
 #pragma once
 
+#include <simdjson.h>
 #include <cstdint>
 #include <map>
 #include <optional>
+
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace vigil::connectors {
@@ -76,7 +79,9 @@ public:
 
     const std::unordered_map<std::string, UserInfo>& users() const { return users_; }
     const std::unordered_map<std::string, GroupInfo>& groups() const { return groups_; }
-    const std::unordered_map<std::string, std::set<std::string>>& members() const { return members_; }
+    // A group's members: ids (for removing its memberships with it) and how many (empty groups are a risk).
+    std::vector<std::string> members_of(const std::string& group_id) const;
+    size_t member_count(const std::string& group_id) const;
     // A readable name for a user, group or service principal id (the id when unknown).
     std::string name_of(const std::string& id) const;
     std::string type_of(const std::string& id) const;
@@ -93,7 +98,12 @@ private:
     std::unordered_map<std::string, UserInfo> users_;
     std::unordered_map<std::string, std::string> group_json_;
     std::unordered_map<std::string, GroupInfo> groups_;
-    std::unordered_map<std::string, std::set<std::string>> members_;  // group id -> member ids
+    // Memberships by interned id: a tenant's half a million take a few bytes each, not two strings.
+    uint32_t intern(const std::string& id);
+    std::unordered_map<std::string, uint32_t> interned_;
+    std::vector<std::string> ids_;
+    std::unordered_map<uint32_t, std::unordered_set<uint32_t>> members_;  // group -> members
+    simdjson::dom::parser parser_;                                        // reused for every object's state
 };
 
 }  // namespace vigil::connectors

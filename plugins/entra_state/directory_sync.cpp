@@ -289,9 +289,7 @@ bool DirectorySync::read_groups(const std::string& path, std::string& delta_link
             const std::string id(text_at(record, "id"));
             if (id.empty()) return;
             if (has(record, "@removed")) {
-                if (const auto members = model_.members().find(id); members != model_.members().end()) {
-                    for (const std::string& member : members->second) remove("group_member", id + "/" + member);
-                }
+                for (const std::string& member : model_.members_of(id)) remove("group_member", id + "/" + member);
                 remove("group", id);
                 model_.remove_group(id);
                 return;
@@ -427,6 +425,7 @@ void DirectorySync::mfa_registrations() {
     std::unordered_map<std::string, bool> registered;
     std::string link;
     std::string error;
+    CrawlProgress progress(host_, "MFA registrations", static_cast<int64_t>(model_.users().size()));
     const vigil_status status = Listing::read(
         host_, "/v1.0/reports/authenticationMethods/userRegistrationDetails",
         [&](simdjson::dom::element record) {
@@ -438,7 +437,8 @@ void DirectorySync::mfa_registrations() {
             put("mfa_registration", id, "MFA Registration", text_at(record, "userPrincipalName"),
                 canonical_object(record, kMfaProperties));
         },
-        link, error);
+        link, error, &progress);
+    progress.finish();
     if (status == VIGIL_ERR_CANCELLED) fail(status, error);
     if (status != VIGIL_OK) {
         model_.mfa.reset();
@@ -456,6 +456,7 @@ void DirectorySync::sign_in_activity() {
     std::unordered_map<std::string, int64_t> last;
     std::string link;
     std::string error;
+    CrawlProgress progress(host_, "sign-in activity", static_cast<int64_t>(model_.users().size()));
     const vigil_status status = Listing::read(
         host_, "/v1.0/users?$select=id,signInActivity&$top=500",
         [&](simdjson::dom::element record) {
@@ -465,7 +466,8 @@ void DirectorySync::sign_in_activity() {
             const int64_t when = parse_utc_ms(text_at(activity, "lastSignInDateTime")).value_or(0);
             last[id] = when < 0 ? 0 : when;  // 0001-01-01T00:00:00Z: never
         },
-        link, error);
+        link, error, &progress);
+    progress.finish();
     if (status == VIGIL_ERR_CANCELLED) fail(status, error);
     if (status != VIGIL_OK) {
         model_.last_sign_in.reset();

@@ -193,8 +193,7 @@ std::vector<RiskResult> compute_risks(const DirectoryModel& model, const RiskSet
     // Groups.
     std::vector<std::string> empty_groups;
     for (const auto& [id, group] : model.groups()) {
-        const auto members = model.members().find(id);
-        if (group.security && (members == model.members().end() || members->second.empty())) {
+        if (group.security && model.member_count(id) == 0) {
             empty_groups.push_back(group.name);
         }
     }

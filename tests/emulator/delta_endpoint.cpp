@@ -291,7 +291,12 @@ void DeltaQuery::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net:
         }
         if (skip_token.empty())
             state.upto = d.current_version();  // a round ends where the directory stands as it starts
-        const auto entries = round_entries(d, resource_, state, *selected);
+        // A round's entries are fixed at its first page (its `upto`), so its later pages come from the same render.
+        const std::string round_key = tenant.id + (users ? "|users|" : "|groups|") + std::to_string(state.since) + "|" +
+                                      std::to_string(state.upto) + "|" + state.select + "|" + state.ids;
+        const auto cached =
+            emulator_.delta_round(round_key, [&] { return round_entries(d, resource_, state, *selected); });
+        const auto& entries = *cached;
         for (auto it = entries.upper_bound(state.after); it != entries.end(); ++it) {
             if (page.size() == page_size) {
                 more = true;

@@ -126,13 +126,6 @@ std::vector<DirectoryCredential> make_credentials(const Tenant& tenant, int a, i
     return credentials;
 }
 
-// The object with id, or nullptr; const or not as items is.
-template <typename Items>
-auto find_by_id(Items& items, const std::string& id) -> decltype(&*items.begin()) {
-    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& item) { return item.id == id; });
-    return it == items.end() ? nullptr : &*it;
-}
-
 }  // namespace
 
 std::string directory_id(const std::string& tenant_id, unsigned kind, int n) {
@@ -222,7 +215,12 @@ std::unique_ptr<Directory> Directory::generate(const Tenant& tenant, int64_t now
                 break;
             default:
                 group.display_name = "Project " + std::to_string(g);
-                for (int n = g; n < size.users; n += size.groups) group.member_ids.push_back(user(n));
+                // The k-th project group of user n is (n + 7k) mod groups: each user in groups_per_user of them.
+                for (int k = 0; k < std::max(size.groups_per_user, 1); ++k) {
+                    if (k > 0 && (7 * k) % size.groups == 0) break;  // it would list the same users again
+                    const int first = ((g - 7 * k) % size.groups + size.groups) % size.groups;
+                    for (int n = first; n < size.users; n += size.groups) group.member_ids.push_back(user(n));
+                }
                 break;
         }
         directory->groups_.push_back(std::move(group));
@@ -264,6 +262,7 @@ std::unique_ptr<Directory> Directory::generate(const Tenant& tenant, int64_t now
     }
     const std::string stem = tenant.domain.substr(0, tenant.domain.find('.'));
     directory->domains = {tenant.domain, stem + ".example"};
+    directory->indexed_ = false;  // built while generating: index what is there now
     return directory;
 }
 
@@ -276,19 +275,39 @@ void Directory::record(std::string kind, std::string id, std::string member_id, 
     changes_.push_back(DirectoryChange{++version_, std::move(kind), std::move(id), std::move(member_id), removed});
 }
 
+void Directory::index() const {
+    if (indexed_) return;
+    user_index_.clear();
+    group_index_.clear();
+    principal_index_.clear();
+    for (size_t i = 0; i < users_.size(); ++i) user_index_[users_[i].id] = i;
+    for (size_t i = 0; i < groups_.size(); ++i) group_index_[groups_[i].id] = i;
+    for (size_t i = 0; i < service_principals_.size(); ++i) principal_index_[service_principals_[i].id] = i;
+    indexed_ = true;
+}
+
+DirectoryUser* Directory::user_at(const std::string& id) {
+    return const_cast<DirectoryUser*>(find_user(id));
+}
+
+DirectoryGroup* Directory::group_at(const std::string& id) {
+    return const_cast<DirectoryGroup*>(find_group(id));
+}
+
 void Directory::upsert_user(const DirectoryUser& user) {
     std::lock_guard lock(mutex_);
-    if (DirectoryUser* existing = find_by_id(users_, user.id)) {
+    if (DirectoryUser* existing = user_at(user.id)) {
         *existing = user;
     } else {
         users_.push_back(user);
+        indexed_ = false;
     }
     record("user", user.id, "", false);
 }
 
 bool Directory::update_user(const std::string& id, const std::function<void(DirectoryUser&)>& change) {
     std::lock_guard lock(mutex_);
-    DirectoryUser* user = find_by_id(users_, id);
+    DirectoryUser* user = user_at(id);
     if (user == nullptr) return false;
     change(*user);
     record("user", id, "", false);
@@ -300,6 +319,7 @@ bool Directory::delete_user(const std::string& id) {
     const auto it = std::find_if(users_.begin(), users_.end(), [&](const DirectoryUser& u) { return u.id == id; });
     if (it == users_.end()) return false;
     users_.erase(it);
+    indexed_ = false;
     record("user", id, "", true);
     for (auto& group : groups_) {
         const auto member = std::find(group.member_ids.begin(), group.member_ids.end(), id);
@@ -313,10 +333,11 @@ bool Directory::delete_user(const std::string& id) {
 
 void Directory::upsert_group(const DirectoryGroup& group) {
     std::lock_guard lock(mutex_);
-    if (DirectoryGroup* existing = find_by_id(groups_, group.id)) {
+    if (DirectoryGroup* existing = group_at(group.id)) {
         *existing = group;
     } else {
         groups_.push_back(group);
+        indexed_ = false;
     }
     record("group", group.id, "", false);
 }
@@ -326,13 +347,14 @@ bool Directory::delete_group(const std::string& id) {
     const auto it = std::find_if(groups_.begin(), groups_.end(), [&](const DirectoryGroup& g) { return g.id == id; });
     if (it == groups_.end()) return false;
     groups_.erase(it);
+    indexed_ = false;
     record("group", id, "", true);
     return true;
 }
 
 bool Directory::add_member(const std::string& group_id, const std::string& member_id) {
     std::lock_guard lock(mutex_);
-    DirectoryGroup* group = find_by_id(groups_, group_id);
+    DirectoryGroup* group = group_at(group_id);
     if (group == nullptr ||
         std::find(group->member_ids.begin(), group->member_ids.end(), member_id) != group->member_ids.end()) {
         return false;
@@ -344,22 +366,28 @@ bool Directory::add_member(const std::string& group_id, const std::string& membe
 
 bool Directory::remove_member(const std::string& group_id, const std::string& member_id) {
     std::lock_guard lock(mutex_);
-    DirectoryGroup* group = find_by_id(groups_, group_id);
+    DirectoryGroup* group = group_at(group_id);
     if (group == nullptr || std::erase(group->member_ids, member_id) == 0) return false;
     record("membership", group_id, member_id, true);
     return true;
 }
 
 const DirectoryUser* Directory::find_user(const std::string& id) const {
-    return find_by_id(users_, id);
+    index();
+    const auto it = user_index_.find(id);
+    return it == user_index_.end() ? nullptr : &users_[it->second];
 }
 
 const DirectoryGroup* Directory::find_group(const std::string& id) const {
-    return find_by_id(groups_, id);
+    index();
+    const auto it = group_index_.find(id);
+    return it == group_index_.end() ? nullptr : &groups_[it->second];
 }
 
 const DirectoryServicePrincipal* Directory::find_service_principal(const std::string& id) const {
-    return find_by_id(service_principals_, id);
+    index();
+    const auto it = principal_index_.find(id);
+    return it == principal_index_.end() ? nullptr : &service_principals_[it->second];
 }
 
 std::string Directory::odata_type_of(const std::string& id) const {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace vigil::emulator {
@@ -130,6 +131,13 @@ public:
 
 private:
     void record(std::string kind, std::string id, std::string member_id, bool removed);
+    // Objects by id: a directory of 100 k users is looked up a million times per round. Rebuilt after a change
+    // that moves objects (an insert or a delete), under the lock like every access.
+    void index() const;
+    DirectoryUser* user_at(const std::string& id);
+    DirectoryGroup* group_at(const std::string& id);
+    mutable std::unordered_map<std::string, size_t> user_index_, group_index_, principal_index_;
+    mutable bool indexed_ = false;
 
     mutable std::mutex mutex_;
     int64_t version_ = 0;

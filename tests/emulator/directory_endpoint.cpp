@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <functional>
 #include <regex>
 
 namespace vigil::emulator {
@@ -224,16 +225,25 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
 
     // Graph pages signInActivity at most 500 users at a time, whatever $top asks (graph-api.md section 3.1).
     const int top = sign_in_activity ? std::min(query->top, 500) : query->top;
+    // Each object's rendering is deferred: without a $filter or $orderby only the page's objects are rendered (a
+    // listing of 100 k users is paged a thousand times).
+    std::vector<std::function<Item()>> makers;
     std::vector<Item> items;
     bool found = true;
+    const size_t start = static_cast<size_t>(query->position.value_or(0));
+    const bool sorted =
+        resource_ == Resource::registration_details && query->orderby.rfind("userPrincipalName", 0) == 0;
+    const bool whole = !clauses->empty() || sorted;
+    size_t total = 0;
     emulator_.directory(tenant.id).read([&](const Directory& directory) {
         switch (resource_) {
             case Resource::users:
                 for (const auto& user : directory.users())
-                    items.push_back({user_properties(user, sign_in_activity), type});
+                    makers.push_back([&, u = &user] { return Item{user_properties(*u, sign_in_activity), type}; });
                 break;
             case Resource::groups:
-                for (const auto& group : directory.groups()) items.push_back({group_properties(group), type});
+                for (const auto& group : directory.groups())
+                    makers.push_back([&, g = &group] { return Item{group_properties(*g), type}; });
                 break;
             case Resource::members:
             case Resource::transitive_members: {
@@ -244,11 +254,12 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                 }
                 const auto ids =
                     resource_ == Resource::members ? group->member_ids : directory.transitive_members(group->id);
-                for (const auto& id : ids) items.push_back(member_item(directory, id));
+                for (const auto& id : ids) makers.push_back([&, id] { return member_item(directory, id); });
                 break;
             }
             case Resource::roles:
-                for (const auto& role : directory.roles()) items.push_back({role_properties(role), type});
+                for (const auto& role : directory.roles())
+                    makers.push_back([&, r = &role] { return Item{role_properties(*r), type}; });
                 break;
             case Resource::role_members: {
                 const std::string template_prefix = "roleTemplateId=";
@@ -260,23 +271,35 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                     found = false;
                     break;
                 }
-                for (const auto& id : role->member_ids) items.push_back(member_item(directory, id));
+                for (const auto& id : role->member_ids)
+                    makers.push_back([&, id] { return member_item(directory, id); });
                 break;
             }
             case Resource::applications:
-                for (const auto& app : directory.applications()) items.push_back({application_properties(app), type});
+                for (const auto& app : directory.applications())
+                    makers.push_back([&, a = &app] { return Item{application_properties(*a), type}; });
                 break;
             case Resource::service_principals:
                 for (const auto& principal : directory.service_principals())
-                    items.push_back({service_principal_properties(principal), type});
+                    makers.push_back([&, p = &principal] { return Item{service_principal_properties(*p), type}; });
                 break;
             case Resource::registration_details:
-                for (const auto& user : directory.users())
-                    items.push_back({registration_properties(user, is_role_member(directory, user.id)), nullptr});
+                for (const auto& user : directory.users()) {
+                    makers.push_back([&, u = &user] {
+                        return Item{registration_properties(*u, is_role_member(directory, u->id)), nullptr};
+                    });
+                }
                 break;
             case Resource::organization:
-                items.push_back({organization_properties(tenant.id, directory.domains), nullptr});
+                makers.push_back([&] { return Item{organization_properties(tenant.id, directory.domains), nullptr}; });
                 break;
+        }
+        if (whole || unpaged) {
+            for (const auto& make : makers) items.push_back(make());
+        } else {
+            total = makers.size();
+            const size_t last = std::min(total, start + static_cast<size_t>(top));
+            for (size_t i = std::min(start, total); i < last; ++i) items.push_back(makers[i]());
         }
     });
     if (!found) {
@@ -286,19 +309,23 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                              "not present.");
         return;
     }
-    std::erase_if(items, [&](const Item& item) { return !matches(item.properties, *clauses); });
-    if (resource_ == Resource::registration_details && query->orderby.rfind("userPrincipalName", 0) == 0) {
-        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-            return property_value(a.properties, "userPrincipalName") <
-                   property_value(b.properties, "userPrincipalName");
-        });
+    size_t first = start;  // the listing position of items[0]
+    if (whole || unpaged) {
+        std::erase_if(items, [&](const Item& item) { return !matches(item.properties, *clauses); });
+        if (sorted) {
+            std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+                return property_value(a.properties, "userPrincipalName") <
+                       property_value(b.properties, "userPrincipalName");
+            });
+        }
+        total = items.size();
+        first = 0;
     }
 
-    const size_t start = static_cast<size_t>(query->position.value_or(0));
-    const size_t end = unpaged ? items.size() : std::min(items.size(), start + static_cast<size_t>(top));
+    const size_t end = unpaged ? total : std::min(total, start + static_cast<size_t>(top));
     std::string body = "{\"@odata.context\":\"https://graph.microsoft.com/" + version_ + "/$metadata#" +
                        collection_name(resource_) + "\",";
-    if (end < items.size()) {
+    if (end < total) {
         body += "\"@odata.nextLink\":\"" + next_link(emulator_, Poco::URI(uri).getPath(), *query, end) + "\",";
     }
     body += "\"value\":[";
@@ -306,7 +333,7 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                        resource_ == Resource::role_members;
     for (size_t i = start; i < end; ++i) {
         if (i > start) body += ',';
-        const Item& item = items[i];
+        const Item& item = items[i - first];
         if (item.type == nullptr) {  // rendered whole: reports and the organization
             std::set<std::string> all;
             for (const auto& [name, value] : item.properties) all.insert(name);

@@ -244,6 +244,21 @@ Directory& GraphEmulator::directory(const std::string& tenant_id) {
     return *directories_.at(tenant->id);
 }
 
+std::shared_ptr<const GraphEmulator::RoundEntries> GraphEmulator::delta_round(
+    const std::string& key, const std::function<RoundEntries()>& render) {
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [round, entries] : delta_rounds_) {
+            if (round == key) return entries;
+        }
+    }
+    auto entries = std::make_shared<const RoundEntries>(render());
+    std::lock_guard lock(mutex_);
+    delta_rounds_.emplace_back(key, entries);
+    if (delta_rounds_.size() > 4) delta_rounds_.pop_front();
+    return entries;
+}
+
 bool GraphEmulator::remember_assertion(const std::string& jwt_id) {
     std::lock_guard lock(mutex_);
     return assertion_ids_.insert(jwt_id).second;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -100,6 +101,11 @@ public:
     int64_t delta_valid_from_ms() const { return delta_valid_from_ms_.load(); }
     // False when the assertion id was seen before (a replayed assertion).
     bool remember_assertion(const std::string& jwt_id);
+    // A delta round's entries, rendered at its first page and kept for its later ones (the last few rounds): paging
+    // a round of 100 k users must not render it again for each of its 1,000 pages. key names the round.
+    using RoundEntries = std::map<std::string, std::string>;
+    std::shared_ptr<const RoundEntries> delta_round(const std::string& key,
+                                                    const std::function<RoundEntries()>& render);
 
 private:
     Options options_;
@@ -119,6 +125,7 @@ private:
         actors_;  // by tenant id; read-only once serving     // by tenant id; the map itself is read-only
     std::map<std::string, std::deque<std::pair<int64_t, int>>> usage_;  // (time, cost) in the last 10 s, by key
     std::atomic<int64_t> delta_valid_from_ms_{0};
+    std::deque<std::pair<std::string, std::shared_ptr<const RoundEntries>>> delta_rounds_;  // under mutex_
 };
 
 }  // namespace vigil::emulator

@@ -85,6 +85,7 @@ Scenario Scenario::load(const std::string& path) {
             if (directory["users"]) tenant.directory.users = directory["users"].as<int>();
             if (directory["groups"]) tenant.directory.groups = directory["groups"].as<int>();
             if (directory["applications"]) tenant.directory.applications = directory["applications"].as<int>();
+            if (directory["groups_per_user"]) tenant.directory.groups_per_user = directory["groups_per_user"].as<int>();
         }
         if (node["delta_ttl_ms"]) tenant.delta_ttl_ms = node["delta_ttl_ms"].as<int64_t>();
         if (const YAML::Node limits = node["limits"]) {

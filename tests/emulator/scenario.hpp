@@ -47,6 +47,7 @@ struct DirectorySize {
     int users = 0;
     int groups = 0;
     int applications = 0;
+    int groups_per_user = 1;  // how many "Project" groups each user is in (a benchmark's membership count)
 };
 
 // Graph's own limits, enforced when set (0: not enforced): a client that keeps under them never sees a 429.

@@ -138,15 +138,18 @@ vigil_status ConnectorJob::state_read(vigil_str kind, vigil_state_object_fn fn, 
         StateStore& store = state_store();
         const auto taken = store.snapshots();
         if (taken.empty()) return VIGIL_OK;
-        store.read_at(taken.back(), view(kind), [&](const StateObjectView& object) {
-            const vigil_state_object out{sizeof(vigil_state_object),
-                                         vigil_str{object.kind.data(), object.kind.size()},
-                                         vigil_str{object.id.data(), object.id.size()},
-                                         vigil_str{object.object_type.data(), object.object_type.size()},
-                                         vigil_str{object.name.data(), object.name.size()},
-                                         vigil_str{object.json.data(), object.json.size()}};
-            return fn(user_data, &out) != 0;
-        });
+        store.read_at(
+            taken.back(), view(kind),
+            [&](const StateObjectView& object) {
+                const vigil_state_object out{sizeof(vigil_state_object),
+                                             vigil_str{object.kind.data(), object.kind.size()},
+                                             vigil_str{object.id.data(), object.id.size()},
+                                             vigil_str{object.object_type.data(), object.object_type.size()},
+                                             vigil_str{object.name.data(), object.name.size()},
+                                             vigil_str{object.json.data(), object.json.size()}};
+                return fn(user_data, &out) != 0;
+            },
+            false);
         return VIGIL_OK;
     });
 }

@@ -15,12 +15,22 @@ constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS source(organization TEXT NOT NULL, source_group TEXT NOT NULL, tenant_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots(taken_ms INTEGER PRIMARY KEY, where_name TEXT NOT NULL, cursor BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS versions(
-    kind TEXT NOT NULL, id TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER, seen INTEGER NOT NULL,
+    kind TEXT NOT NULL, id TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER,
     object_type TEXT NOT NULL, name TEXT NOT NULL, json TEXT NOT NULL,
     PRIMARY KEY (kind, id, valid_from)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_from ON versions(valid_from);
 CREATE INDEX IF NOT EXISTS versions_to ON versions(valid_to) WHERE valid_to IS NOT NULL;
 )SQL";
+
+// Two independent 64-bit hashes of kind and id: 128 bits, so that telling half a million objects apart by key has
+// odds of a collision far below a disk's error rate, at 16 bytes each instead of the strings.
+uint64_t fnv1a(std::string_view kind, std::string_view id) {
+    uint64_t hash = 1469598103934665603ULL;
+    for (const std::string_view part : {kind, std::string_view("\0", 1), id}) {
+        for (const char c : part) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+    return hash;
+}
 
 StateObjectView row_object(const sqlite::Statement& row) {
     return StateObjectView{row.column_text(0), row.column_text(1), row.column_text(2), row.column_text(3),
@@ -77,19 +87,23 @@ StateStore::~StateStore() {
     abandon();
 }
 
+StateStore::SeenKey StateStore::seen_key(std::string_view kind, std::string_view id) {
+    std::string joined(kind);
+    joined += '\0';
+    joined += id;
+    return SeenKey{std::hash<std::string>{}(joined), fnv1a(kind, id)};
+}
+
 void StateStore::prepare_writes() {
     if (find_current_) return;
     find_current_ = std::make_unique<sqlite::Statement>(
         db_, "SELECT valid_from, json FROM versions WHERE kind = ? AND id = ? AND valid_to IS NULL");
     insert_version_ = std::make_unique<sqlite::Statement>(
         db_,
-        "INSERT INTO versions(kind, id, valid_from, valid_to, seen, object_type, name, json) "
-        "VALUES (?, ?, ?, NULL, ?3, ?, ?, ?)");
-    mark_seen_ = std::make_unique<sqlite::Statement>(
-        db_, "UPDATE versions SET seen = ? WHERE kind = ? AND id = ? AND valid_from = ?");
-    rewrite_version_ = std::make_unique<sqlite::Statement>(db_,
-                                                           "UPDATE versions SET object_type = ?, name = ?, json = ?, "
-                                                           "seen = ? WHERE kind = ? AND id = ? AND valid_from = ?");
+        "INSERT INTO versions(kind, id, valid_from, valid_to, object_type, name, json) "
+        "VALUES (?, ?, ?, NULL, ?, ?, ?)");
+    rewrite_version_ = std::make_unique<sqlite::Statement>(
+        db_, "UPDATE versions SET object_type = ?, name = ?, json = ? WHERE kind = ? AND id = ? AND valid_from = ?");
     close_version_ = std::make_unique<sqlite::Statement>(
         db_, "UPDATE versions SET valid_to = ? WHERE kind = ? AND id = ? AND valid_from = ?");
     delete_version_ =
@@ -129,18 +143,15 @@ void StateStore::put(const StateObjectView& object) {
         statement.bind(first + 1, object.id);
         statement.bind(first + 2, valid_from);
     };
-    if (current_from && same) {  // unchanged: only remember that this snapshot saw it
-        mark_seen_->bind(1, snapshot_ms_);
-        bind_key(*mark_seen_, 2, *current_from);
-        mark_seen_->run();
+    if (current_from && same) {  // unchanged: only remember, in memory, that this snapshot saw it
+        seen_.insert(seen_key(object.kind, object.id));
         return;
     }
     if (current_from && *current_from == snapshot_ms_) {  // put twice in this snapshot: the last one counts
         rewrite_version_->bind(1, object.object_type);
         rewrite_version_->bind(2, object.name);
         rewrite_version_->bind(3, object.json);
-        rewrite_version_->bind(4, snapshot_ms_);
-        bind_key(*rewrite_version_, 5, *current_from);
+        bind_key(*rewrite_version_, 4, *current_from);
         rewrite_version_->run();
         return;
     }
@@ -178,11 +189,25 @@ void StateStore::remove(std::string_view kind, std::string_view id) {
 
 void StateStore::complete_kind(std::string_view kind) {
     if (!in_snapshot()) throw std::logic_error("state complete_kind outside a snapshot");
-    sqlite::Statement close(db_,
-                            "UPDATE versions SET valid_to = ?1 WHERE kind = ?2 AND valid_to IS NULL AND seen < ?1");
-    close.bind(1, snapshot_ms_);
-    close.bind(2, kind);
-    close.run();
+    // Versions begun in this snapshot were put in it; older current ones were seen if put unchanged.
+    std::vector<std::pair<std::string, int64_t>> unseen;
+    sqlite::Statement current(
+        db_, "SELECT id, valid_from FROM versions WHERE kind = ? AND valid_to IS NULL AND valid_from < ?");
+    current.bind(1, kind);
+    current.bind(2, snapshot_ms_);
+    while (current.step()) {
+        if (seen_.count(seen_key(kind, current.column_text(0))) == 0) {
+            unseen.emplace_back(std::string(current.column_text(0)), current.column_int(1));
+        }
+    }
+    current.reset();
+    for (const auto& [id, valid_from] : unseen) {
+        close_version_->bind(1, snapshot_ms_);
+        close_version_->bind(2, kind);
+        close_version_->bind(3, id);
+        close_version_->bind(4, valid_from);
+        close_version_->run();
+    }
 }
 
 void StateStore::finish(std::string_view cursor) {
@@ -194,11 +219,13 @@ void StateStore::finish(std::string_view cursor) {
     transaction_->commit();
     transaction_.reset();
     snapshot_ms_ = 0;
+    seen_.clear();
 }
 
 void StateStore::abandon() {
     transaction_.reset();  // rolls back what the snapshot staged
     snapshot_ms_ = 0;
+    seen_.clear();
 }
 
 std::string StateStore::cursor() {
@@ -229,12 +256,13 @@ std::string StateStore::where_of(int64_t snapshot_ms) {
 }
 
 void StateStore::read_at(int64_t snapshot_ms, std::string_view kind,
-                         const std::function<bool(const StateObjectView&)>& fn) {
-    sqlite::Statement select(
-        db_,
-        "SELECT kind, id, object_type, name, json FROM versions "
-        "WHERE (?1 = '' OR kind = ?1) AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2) "
-        "ORDER BY kind, name, id");
+                         const std::function<bool(const StateObjectView&)>& fn, bool by_name) {
+    // One kind is a range of the primary key; by name costs a sort, which a report wants and a connector does not.
+    std::string sql = "SELECT kind, id, object_type, name, json FROM versions WHERE ";
+    sql += kind.empty() ? "?1 = ''" : "kind = ?1";
+    sql += " AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)";
+    if (by_name) sql += " ORDER BY kind, name, id";
+    sqlite::Statement select(db_, sql.c_str());
     select.bind(1, kind);
     select.bind(2, snapshot_ms);
     while (select.step()) {
