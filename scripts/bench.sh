@@ -4,6 +4,7 @@
 #   pipeline:   1 M small events from the counter connector through spool to jsonl, pinned to one core
 #   emulator:   sign-ins served per second
 #   collection: 1 M sign-ins collected by vigil (entra_logons) and by a Python baseline, with the disk's rate
+#   state:      Entra State on a 100 k-user tenant: the full snapshot and a delta run after 1,000 changes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -45,3 +46,7 @@ cmake --build --preset release --target emulator_bench >/dev/null
 
 # Collection (issue #4): N sign-ins from the emulator through entra_logons to jsonl, beside a Python baseline.
 python3 tests/bench/collect_bench.py build "${COLLECT_EVENTS:-1000000}"
+
+# Entra State (issue #5): a 100 k-user tenant's full snapshot, then a delta run after 1,000 changes.
+cmake --build --preset release --target state_bench >/dev/null
+./build/tests/bench/state_bench build "${STATE_USERS:-100000}" "${STATE_GROUPS:-20000}"

@@ -50,4 +50,7 @@ echo "   $(( $(wc -l <"$work/events.jsonl") - first )) new events"
 echo
 python3 scripts/demo/summary.py "$work/events.jsonl"
 echo
+echo "== vigil report risks --org 'Contoso Group' (from the Entra State snapshot)"
+COLUMNS=${COLUMNS:-160} build/vigil report risks --config "$config" --org "Contoso Group"
+echo
 echo "collected in $(( $(date +%s) - started )) s; events in $work/events.jsonl, the agent's log in $work/vigil.log"
