@@ -254,6 +254,48 @@ TEST_F(EntraStateTest, TheFirstSnapshotIsTheDirectoryAndChangesComeBackAsEvents)
     EXPECT_EQ(keys(stored(kTenant)["user"]).size(), users.size());  // one deleted, one added
 }
 
+TEST_F(EntraStateTest, ASnapshotWhoseEventsACrashKeptFromTheSpoolHasThemEmittedByTheNextRun) {
+    ASSERT_EQ(run_once(), 0) << test::read_file(dir_.file("vigil.log"));
+    // What a crash between the two commits leaves: a finished snapshot in the state store (here, one in which a
+    // user was disabled), and no events for it in the spool.
+    std::string user_id, upn;
+    emulator_->directory(kTenant).read([&](const emulator::Directory& d) {
+        user_id = d.users()[20].id;
+        upn = d.users()[20].user_principal_name;
+    });
+    {
+        const StateSource source{"Contoso", "", kTenant};
+        StateStore store(StateStore::path_for(dir_.path().string() + "/var", source), source, false);
+        const std::string cursor = store.cursor();
+        std::string json;
+        store.read_at(store.snapshots().back(), "user", [&](const StateObjectView& object) {
+            if (object.id == user_id) json = std::string(object.json);
+            return true;
+        });
+        ASSERT_NE(json.find("\"accountEnabled\":true"), std::string::npos) << json;
+        json.replace(json.find("\"accountEnabled\":true"), 21, "\"accountEnabled\":false");
+        store.begin(wall_clock_ms(), "contoso.example");
+        store.put(StateObjectView{"user", user_id, "User", upn, json});
+        store.finish(cursor);
+    }
+    ASSERT_EQ(run_once(), 0) << test::read_file(dir_.file("vigil.log"));
+    // The delta round finds nothing new in Graph, so the only change is the crashed snapshot's: emitted now.
+    EXPECT_EQ(state_events().count("Modified User " + upn + " accountEnabled"), 1u);
+    bool direction = false;
+    for (const auto& line : test::read_lines(dir_.file("events.jsonl"))) {
+        if (line.find("\"what\":\"" + upn + "\"") == std::string::npos ||
+            line.find("\"object_type\":\"User\"") == std::string::npos ||
+            line.find("\"Modified\"") == std::string::npos) {
+            continue;
+        }
+        direction = line.find(R"("details":[{"name":"accountEnabled","old":true,"new":false}])") != std::string::npos;
+    }
+    EXPECT_TRUE(direction) << "from the crashed snapshot: true to false";
+    const size_t lines = test::read_lines(dir_.file("events.jsonl")).size();
+    ASSERT_EQ(run_once(), 0);
+    EXPECT_EQ(test::read_lines(dir_.file("events.jsonl")).size(), lines) << "nothing emitted twice";
+}
+
 TEST_F(EntraStateTest, ATenantWithoutPremiumGetsUnknownForWhatNeedsIt) {
     ASSERT_EQ(run_once(), 0) << test::read_file(dir_.file("vigil.log"));
     auto state = stored(kUnlicensed);
