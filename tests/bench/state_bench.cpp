@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
         dir.write("vigil.yaml",
                   "agent:\n  data_dir: " + dir.file("var") + "\n  plugin_dirs: [" + build +
                       "/plugins]\n  log: {level: info}\n  graph: {requests: 1000000, window: 1s, resource_units: "
-                      "100000000}\ncredentials:\n  - {name: bench, client_id: "
+                      "100000000, sign_in_activity: 1000000}\ncredentials:\n  - {name: bench, client_id: "
                       "00000000-0000-0000-0000-0000000000b5, client_secret: s}\norganizations:\n  - name: Bench\n"
                       "    sources:\n      - type: entra_id\n        tenant_id: " +
                       tenant.id + "\n        credentials: bench\n        endpoints: {login: " + emulator.base_url() +

@@ -30,6 +30,7 @@ graph::GraphBudgets graph_budgets_of(const AgentConfig& agent) {
     budgets.report_window = std::chrono::milliseconds(agent.graph_window_ms);
     budgets.directory_units = agent.graph_resource_units;
     budgets.directory_window = std::chrono::milliseconds(agent.graph_window_ms);
+    budgets.sign_in_activity_requests = agent.graph_sign_in_activity_per_minute;
     return budgets;
 }
 

@@ -34,6 +34,8 @@ struct AgentConfig {
     // Directory reads draw on ResourceUnits: 3,500 per 10 s for the smallest tenants (under 50 users), 5,000 and
     // 8,000 for larger ones. The smallest is safe for every tenant.
     int graph_resource_units = 3'500;
+    // Users with signInActivity have a limit of their own: 10 requests a minute per tenant and application.
+    int graph_sign_in_activity_per_minute = 10;
     int graph_max_attempts = 6;
     int workers = 4;  // collection threads, shared by every source
     // How far behind a job's newest event its stored ids are remembered. It must exceed every connector's overlap

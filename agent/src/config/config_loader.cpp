@@ -93,9 +93,9 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
 
 void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
     const ReadContext& context = document.context;
-    const YamlMap map(context, node, "agent",
-                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "state_retention",
-                       "graph"});
+    const YamlMap map(
+        context, node, "agent",
+        {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "state_retention", "graph"});
     AgentConfig& agent = config_.agent;
     agent.where = context.at(node);
     agent.data_dir = map.path_or("data_dir", "");
@@ -116,15 +116,18 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
     }
     if (const YAML::Node graph = map.get("graph"); graph.IsDefined()) {
         const YamlMap graph_map(context, graph, "agent.graph",
-                                {"requests", "window", "resource_units", "max_attempts"});
+                                {"requests", "window", "resource_units", "sign_in_activity", "max_attempts"});
         agent.graph_requests = static_cast<int>(graph_map.int_or("requests", agent.graph_requests));
         agent.graph_window_ms = graph_map.duration_or("window", agent.graph_window_ms);
         agent.graph_resource_units = static_cast<int>(graph_map.int_or("resource_units", agent.graph_resource_units));
         agent.graph_max_attempts = static_cast<int>(graph_map.int_or("max_attempts", agent.graph_max_attempts));
+        agent.graph_sign_in_activity_per_minute =
+            static_cast<int>(graph_map.int_or("sign_in_activity", agent.graph_sign_in_activity_per_minute));
         if (agent.graph_requests < 1 || agent.graph_window_ms < 1000 || agent.graph_max_attempts < 1 ||
-            agent.graph_resource_units < 5) {
+            agent.graph_resource_units < 5 || agent.graph_sign_in_activity_per_minute < 1) {
             context.error(graph,
-                          "agent.graph needs requests >= 1, window >= 1s, resource_units >= 5 and max_attempts >= 1");
+                          "agent.graph needs requests >= 1, window >= 1s, resource_units >= 5, sign_in_activity >= 1 "
+                          "and max_attempts >= 1");
         }
     }
     if (const YAML::Node log = map.get("log"); log.IsDefined()) {

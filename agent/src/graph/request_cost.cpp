@@ -17,9 +17,8 @@ RequestCost request_cost(const std::string& url) {
     const auto query_at = url.find('?');
     const std::string path = url.substr(0, query_at);
     const std::string query = query_at == std::string::npos ? "" : url.substr(query_at);
-    if (contains(path, "/auditLogs/") || contains(path, "/reports/") || contains(query, "signInActivity")) {
-        return {RequestCost::Budget::reports, 1};
-    }
+    if (contains(query, "signInActivity")) return {RequestCost::Budget::sign_in_activity, 1};
+    if (contains(path, "/auditLogs/") || contains(path, "/reports/")) return {RequestCost::Budget::reports, 1};
     static const std::regex collection(R"(/(v1\.0|beta)/(users|applications)(/delta)?$)");
     int units = 1;
     if (contains(path, "/transitiveMembers")) {

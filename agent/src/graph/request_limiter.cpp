@@ -12,7 +12,14 @@ constexpr auto kPollStep = std::chrono::milliseconds(100);
 }  // namespace
 
 RequestLimiter::State& RequestLimiter::state_of(const std::string& key, RequestCost cost) {
-    return states_[key + (cost.budget == RequestCost::Budget::reports ? "\nreports" : "\ndirectory")];
+    switch (cost.budget) {
+        case RequestCost::Budget::reports:
+            return states_[key + "\nreports"];
+        case RequestCost::Budget::sign_in_activity:
+            return states_[key + "\nsignInActivity"];
+        default:
+            return states_[key + "\ndirectory"];
+    }
 }
 
 RequestLimiter::Clock::time_point RequestLimiter::ready_at(State& state, int units, int limit,
@@ -43,10 +50,14 @@ RequestLimiter::Clock::time_point RequestLimiter::ready_at(State& state, int uni
 
 std::optional<uint64_t> RequestLimiter::acquire(const std::string& key, RequestCost cost,
                                                 const std::atomic<bool>& cancelled) {
-    const bool reports = cost.budget == RequestCost::Budget::reports;
-    const int limit = reports ? budgets_.report_requests : budgets_.directory_units;
-    const auto window = reports ? budgets_.report_window : budgets_.directory_window;
-    const int units = reports ? 1 : cost.units;
+    int limit = budgets_.directory_units;
+    auto window = budgets_.directory_window;
+    int units = cost.units;
+    if (cost.budget == RequestCost::Budget::reports) {
+        limit = budgets_.report_requests, window = budgets_.report_window, units = 1;
+    } else if (cost.budget == RequestCost::Budget::sign_in_activity) {
+        limit = budgets_.sign_in_activity_requests, window = budgets_.sign_in_activity_window, units = 1;
+    }
     while (!cancelled.load()) {
         Clock::time_point ready;
         {

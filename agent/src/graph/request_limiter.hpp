@@ -19,6 +19,8 @@ struct GraphBudgets {
     std::chrono::milliseconds report_window{10'000};
     int directory_units = 3'500;  // directory ResourceUnits per window: the smallest tenants' bucket
     std::chrono::milliseconds directory_window{10'000};
+    int sign_in_activity_requests = 10;  // users with signInActivity: requests per minute
+    std::chrono::milliseconds sign_in_activity_window{60'000};
 };
 
 // Keeps each tenant+application under Graph's budgets, so that 429s are the exception, and sends nothing on a

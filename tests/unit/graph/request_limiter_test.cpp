@@ -59,6 +59,25 @@ TEST(RequestLimiter, DirectoryRequestsSpendResourceUnits) {
     EXPECT_GE(Clock::now() - started, 280ms) << "12 units would exceed 10: the fourth waits for the window";
 }
 
+TEST(RequestLimiter, SignInActivityHasABudgetOfItsOwn) {
+    GraphBudgets budgets;
+    budgets.sign_in_activity_requests = 2;
+    budgets.sign_in_activity_window = 300ms;
+    RequestLimiter limiter(budgets);
+    std::atomic<bool> cancelled{false};
+    const RequestCost activity = request_cost("/v1.0/users?$select=id,signInActivity&$top=500");
+    const auto started = Clock::now();
+    for (int i = 0; i < 2; ++i) {
+        const auto ticket = limiter.acquire("t/a", activity, cancelled);
+        ASSERT_TRUE(ticket);
+        limiter.complete("t/a", activity, *ticket);
+    }
+    ASSERT_TRUE(limiter.acquire("t/a", kReport, cancelled)) << "the reports budget is another one";
+    EXPECT_LT(Clock::now() - started, 50ms);
+    ASSERT_TRUE(limiter.acquire("t/a", activity, cancelled));
+    EXPECT_GE(Clock::now() - started, 280ms) << "a third within the window waits for it";
+}
+
 TEST(RequestLimiter, RetryAfterDefersTheBudgetAndCancellationEndsTheWait) {
     RequestLimiter limiter(100, 1s);
     std::atomic<bool> cancelled{false};
@@ -81,8 +100,8 @@ TEST(RequestCost, ReportsCountRequestsAndDirectoryReadsTheirDocumentedUnits) {
     };
     EXPECT_TRUE(is(request_cost("/v1.0/auditLogs/signIns?$top=1000"), Budget::reports, 1));
     EXPECT_TRUE(is(request_cost("/v1.0/reports/authenticationMethods/userRegistrationDetails"), Budget::reports, 1));
-    EXPECT_TRUE(is(request_cost("/v1.0/users?$select=id,signInActivity&$top=500"), Budget::reports, 1))
-        << "signInActivity is in the reporting tier";
+    EXPECT_TRUE(is(request_cost("/v1.0/users?$select=id,signInActivity&$top=500"), Budget::sign_in_activity, 1))
+        << "signInActivity has a limit of its own";
     EXPECT_TRUE(is(request_cost("/v1.0/users"), Budget::directory, 2));
     EXPECT_TRUE(is(request_cost("/v1.0/users?$select=id,displayName"), Budget::directory, 1));
     EXPECT_TRUE(is(request_cost("https://graph.microsoft.com/v1.0/applications?$top=999"), Budget::directory, 2));
