@@ -204,7 +204,28 @@ TEST(ShippedConfiguration, ExampleValidates) {
     EXPECT_EQ(config.organizations.size(), 2u);
     EXPECT_TRUE(config.warnings.empty());
     const auto& connectors = config.organizations[0].sources[0].connectors;
-    ASSERT_EQ(connectors.size(), 2u) << "the example shows both log connectors";
+    ASSERT_EQ(connectors.size(), 3u) << "the example shows the three Entra connectors";
+    EXPECT_EQ(connectors[2].name, "entra_state");
+}
+
+TEST(ShippedConfiguration, AConnectorMayDeclareItsOwnDefaultInterval) {
+    PluginRegistry registry;
+    register_builtin_plugins(registry);
+    std::vector<Problem> problems;
+    registry.scan({test::plugin_dir()}, problems);
+    test::TempDir dir;
+    const std::string file = dir.write(
+        "vigil.yaml",
+        "credentials:\n  - {name: app, client_id: 00000000-0000-0000-0000-000000000001, client_secret: "
+        "\"${env:CONTOSO_SECRET}\"}\norganizations:\n  - name: Contoso\n    sources:\n      - type: entra_id\n"
+        "        tenant_id: 00000000-0000-0000-0000-0000000000c0\n        credentials: app\n        connectors:\n"
+        "          entra_state: {}\n          entra_activity: {}\n");
+    setenv("CONTOSO_SECRET", "example", 1);
+    const Config config = ConfigLoader(file).finish(registry);
+    const auto& connectors = config.organizations[0].sources[0].connectors;
+    ASSERT_EQ(connectors.size(), 2u);
+    EXPECT_EQ(connectors[0].interval_ms, 86'400'000) << "Entra State declares a day";
+    EXPECT_EQ(connectors[1].interval_ms, 300'000) << "the host's default for the others";
 }
 
 }  // namespace
