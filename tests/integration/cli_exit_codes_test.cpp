@@ -98,6 +98,35 @@ TEST(Cli, RunOnceCollectsAndExitsZero) {
     EXPECT_EQ(log.find(getenv("HOME")), std::string::npos) << "the secret must never be logged";
 }
 
+TEST(Cli, LuaHooksRunOnEveryEventBeforeItIsStored) {
+    test::TempDir dir;
+    dir.write("hooks/drop_odd.lua",
+              "function on_event(event, ctx)\n"
+              "  local n = tonumber(event.id:match('(%d+)$'))\n"
+              "  if n % 2 == 1 then return nil end\n"
+              "  event.what = ctx.params.prefix .. event.what\n"
+              "  return event\n"
+              "end\n");
+    std::string config = test::counter_config(dir.path().string(), "total: 12", "info");
+    config.replace(config.find("  log:"), 0,
+                   "  hooks:\n    - {path: hooks/drop_odd.lua, params: {prefix: 'hooked-'}}\n");
+    const std::string file = dir.write("vigil.yaml", config);
+    EXPECT_EQ(test::run_vigil({"run", "--config", file, "--once"}, dir.file("o")), 0)
+        << test::read_file(dir.file("o.err"));
+    const auto lines = test::read_lines(dir.file("events.jsonl"));
+    EXPECT_EQ(lines.size(), 6u) << "the odd ones dropped";
+    for (const auto& line : lines) EXPECT_NE(line.find("\"what\":\"hooked-"), std::string::npos) << line;
+    EXPECT_NE(test::read_file(dir.file("vigil.log")).find("6 filtered by hooks"), std::string::npos);
+
+    // A script that does not compile is a configuration problem, named with its place.
+    dir.write("hooks/drop_odd.lua", "function on_event(event)\n  return event\n");
+    EXPECT_EQ(test::run_vigil({"validate", "--config", file}, dir.file("v")), 2);
+    const std::string problems = test::read_file(dir.file("v.err"));
+    EXPECT_NE(problems.find("vigil.yaml:5:14: hook "), std::string::npos) << problems;
+    EXPECT_NE(problems.find("drop_odd.lua:3: 'end' expected"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("fix the script"), std::string::npos) << problems;
+}
+
 TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
     test::TempDir dir;
     // Endless enough: 100 pages of 100 events, 50 ms apart, then a long interval.

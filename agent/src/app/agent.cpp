@@ -36,6 +36,7 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
     tokens_ = std::make_unique<graph::TokenCache>();
     limiter_ = std::make_unique<graph::RequestLimiter>(graph_budgets_of(config_.agent));
+    hooks_ = std::make_unique<LuaHookSet>(config_.agent.hooks);
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;
@@ -77,7 +78,7 @@ void Agent::start(bool once) {
     options.workers = config_.agent.workers;
     options.once = once;
     std::lock_guard lock(lifecycle_mutex_);
-    scheduler_ = std::make_unique<Scheduler>(jobs, options, [] { return std::make_unique<HookChain>(); });
+    scheduler_ = std::make_unique<Scheduler>(jobs, options, [this] { return hooks_->make(); });
     if (stopping_) return;  // stopped before it started: the scheduler runs nothing and wait() returns at once
     scheduler_->start();
     spdlog::info("agent started: {} collection jobs, {} outputs, up to {} workers", jobs_.size(), outputs_.size(),

@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "graph/request_limiter.hpp"
 #include "graph/token_cache.hpp"
+#include "hooks/lua_hook_set.hpp"
 #include "pipeline/connector_job.hpp"
 #include "pipeline/output_runner.hpp"
 #include "pipeline/scheduler.hpp"
@@ -51,6 +52,7 @@ private:
     std::unique_ptr<Scheduler> scheduler_;
     std::unique_ptr<graph::TokenCache> tokens_;
     std::unique_ptr<graph::RequestLimiter> limiter_;
+    std::unique_ptr<LuaHookSet> hooks_;  // agent.hooks, read once; each worker gets its own interpreters
 };
 
 // Creates data_dir (0700) if needed; throws std::runtime_error naming the folder and what to do.

@@ -18,6 +18,7 @@ struct LogConfig {
 struct HookConfig {
     std::string path;
     std::string params_yaml;  // the params node re-emitted as YAML, handed to the hook as data
+    bool drop_on_error = false;  // on_error: keep (default: nothing is lost to a broken script) | drop
     Position where;
 };
 

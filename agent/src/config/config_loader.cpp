@@ -1,5 +1,7 @@
 #include "config/config_loader.hpp"
 
+#include "hooks/lua_hook.hpp"
+
 #include "config/references.hpp"
 #include "plugins/instance_check.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -145,7 +147,7 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
             return;
         }
         for (const auto& hook : hooks) {
-            const YamlMap hook_map(context, hook, "a hook", {"path", "params"});
+            const YamlMap hook_map(context, hook, "a hook", {"path", "params", "on_error"});
             HookConfig config;
             config.where = context.at(hook);
             config.path = context.resolve_path(hook_map.string("path", true).value_or(""));
@@ -154,9 +156,20 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
                 out << params;
                 config.params_yaml = out.c_str();
             }
+            const std::string on_error = hook_map.string_or("on_error", "keep");
+            if (on_error != "keep" && on_error != "drop") {
+                context.error(hook_map.get("on_error"), "'on_error' of a hook is keep or drop, not '" + on_error + "'");
+            }
+            config.drop_on_error = on_error == "drop";
             std::error_code error;
             if (!config.path.empty() && !std::filesystem::is_regular_file(config.path, error)) {
                 context.error(hook_map.get("path"), "hook script " + config.path + " does not exist: fix the path");
+            } else if (!config.path.empty()) {
+                // Compiled and run once here, so that `validate` and start-up name a broken script, not the first
+                // event.
+                if (const std::string problem = check_hook_script(config.path, config.params_yaml); !problem.empty()) {
+                    context.error(hook_map.get("path"), problem + ": fix the script");
+                }
             }
             agent.hooks.push_back(std::move(config));
         }
