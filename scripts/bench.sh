@@ -50,3 +50,7 @@ python3 tests/bench/collect_bench.py build "${COLLECT_EVENTS:-1000000}"
 # Entra State (issue #5): a 100 k-user tenant's full snapshot, then a delta run after 1,000 changes.
 cmake --build --preset release --target state_bench >/dev/null
 ./build/tests/bench/state_bench build "${STATE_USERS:-100000}" "${STATE_GROUPS:-20000}"
+
+# Lua hooks (issue #6): a two-field hook's cost per event on one core (the no-hook pipeline is printed above).
+cmake --build --preset release --target hook_bench >/dev/null
+for run in 1 2 3; do taskset -c 0 ./build/tests/bench/hook_bench 1000000; done
