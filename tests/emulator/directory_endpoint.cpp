@@ -87,8 +87,8 @@ const std::map<std::string, std::set<std::string>>& filterable(Resource resource
         {"accountEnabled", {"eq", "ne"}},
         {"userType", {"eq", "ne"}},
         {"signInActivity/lastSignInDateTime", {"eq", "ne", "ge", "le"}}};
-    static const std::map<std::string, std::set<std::string>> groups{{"securityEnabled", {"eq", "ne"}},
-                                                                     {"mailEnabled", {"eq", "ne"}}};
+    static const std::map<std::string, std::set<std::string>> groups{
+        {"displayName", {"eq"}}, {"securityEnabled", {"eq", "ne"}}, {"mailEnabled", {"eq", "ne"}}};
     static const std::map<std::string, std::set<std::string>> registrations{
         {"isMfaRegistered", {"eq"}}, {"isAdmin", {"eq"}}, {"userType", {"eq"}}};
     static const std::map<std::string, std::set<std::string>> roles{{"roleTemplateId", {"eq"}}};

@@ -36,12 +36,17 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
     tokens_ = std::make_unique<graph::TokenCache>();
     limiter_ = std::make_unique<graph::RequestLimiter>(graph_budgets_of(config_.agent));
-    hooks_ = std::make_unique<LuaHookSet>(config_.agent.hooks);
+    hooks_ = std::make_unique<LuaHookSet>(config_.agent.hooks, &service_accounts_);
     for (const auto& organization : config_.organizations) {
         for (const auto& source : organization.sources) {
             if (!source.crawl) continue;
-            const GraphAccess graph{graph_source_for(config_, organization, source), tokens_.get(), limiter_.get(),
-                                    config_.agent.graph_max_attempts};
+            GraphAccess graph;
+            graph.source = graph_source_for(config_, organization, source);
+            graph.tokens = tokens_.get();
+            graph.limiter = limiter_.get();
+            graph.max_attempts = config_.agent.graph_max_attempts;
+            graph.service_account_groups = source.service_account_groups;
+            graph.service_accounts = &service_accounts_;
             for (const auto& connector : source.connectors) {
                 if (!connector.enabled) continue;
                 const PluginInfo* plugin = registry.find(connector.name, VIGIL_KIND_CONNECTOR);

@@ -52,6 +52,7 @@ private:
     std::unique_ptr<Scheduler> scheduler_;
     std::unique_ptr<graph::TokenCache> tokens_;
     std::unique_ptr<graph::RequestLimiter> limiter_;
+    ServiceAccounts service_accounts_;   // resolved by the jobs, read by the hooks
     std::unique_ptr<LuaHookSet> hooks_;  // agent.hooks, read once; each worker gets its own interpreters
 };
 

@@ -95,6 +95,21 @@ LuaHook::LuaHook(const std::string& script, LuaHookOptions options)
         throw std::runtime_error("hook " + options_.path + ": its params cannot be read: " + failure.what());
     }
     lua_setfield(L, -2, "params");
+    lua_pushlightuserdata(L, this);
+    lua_pushcclosure(
+        L,
+        [](lua_State* state) -> int {
+            const auto* self = static_cast<const LuaHook*>(lua_touserdata(state, lua_upvalueindex(1)));
+            size_t size = 0;
+            const char* who = lua_isnoneornil(state, 1) ? "" : luaL_checklstring(state, 1, &size);
+            const bool member =
+                self->options_.service_accounts != nullptr &&
+                self->options_.service_accounts->contains(self->source_key_, std::string_view(who, size));
+            lua_pushboolean(state, member ? 1 : 0);
+            return 1;
+        },
+        1);
+    lua_setfield(L, -2, "is_service_account");
     context_ = luaL_ref(L, LUA_REGISTRYINDEX);
 
     std::string error;
@@ -129,6 +144,14 @@ bool LuaHook::may_log() {
 void LuaHook::push_context(const JobIdentity& job) {
     lua_State* L = sandbox_.state();
     lua_rawgeti(L, LUA_REGISTRYINDEX, context_);
+    // A batch's events share their job: ctx is filled when it changes.
+    if (context_filled_ && context_job_.tenant_id == job.tenant_id && context_job_.connector == job.connector &&
+        context_job_.organization == job.organization && context_job_.source_group == job.source_group) {
+        return;
+    }
+    context_job_ = job;
+    context_filled_ = true;
+    source_key_ = ServiceAccounts::key(job.organization, job.source_group, job.tenant_id);
     const std::pair<const char*, const std::string*> fields[] = {{"organization", &job.organization},
                                                                  {"source_group", &job.source_group},
                                                                  {"tenant_id", &job.tenant_id},

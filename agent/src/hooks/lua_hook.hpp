@@ -2,6 +2,7 @@
 
 #include "hooks/hook_chain.hpp"
 #include "hooks/lua_sandbox.hpp"
+#include "hooks/service_accounts.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -18,11 +19,13 @@ struct LuaHookOptions {
     std::string params_yaml;  // the hook's `params`, as YAML; handed to the script as ctx.params
     HookFailurePolicy on_error = HookFailurePolicy::keep;
     LuaSandbox::Limits limits;
+    const ServiceAccounts* service_accounts = nullptr;  // what ctx.is_service_account answers from; shared
 };
 
 // A Lua hook (agent.hooks): the script defines on_event(event, ctx); returning the event keeps it (changed or
-// not), nil drops it. ctx carries organization, source_group, tenant_id and connector, the hook's params, and
-// log(message), rate-limited. One interpreter per hook and worker: never shared between threads.
+// not), nil drops it. ctx carries organization, source_group, tenant_id and connector, the hook's params,
+// log(message), rate-limited, and is_service_account(who): whether a UPN or object id is a member of the source's
+// service_account_groups (nested groups included). One interpreter per hook and worker: never shared between threads.
 class LuaHook final : public Hook {
 public:
     // Loads the script (text); throws std::runtime_error naming the file and line when it does not compile, fails at
@@ -35,6 +38,9 @@ public:
 
 private:
     void push_context(const JobIdentity& job);
+    JobIdentity context_job_;  // the job ctx was last filled for
+    bool context_filled_ = false;
+    std::string source_key_;  // its key in the service accounts
     void failed(const Event& event, const char* why);
     bool may_log();
 

@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "hooks/hook_chain.hpp"
+#include "hooks/service_accounts.hpp"
 
 #include <memory>
 #include <string>
@@ -14,7 +15,7 @@ namespace vigil {
 class LuaHookSet {
 public:
     // Reads every script; throws std::runtime_error naming the file when one cannot be read or loaded.
-    explicit LuaHookSet(const std::vector<HookConfig>& hooks);
+    explicit LuaHookSet(const std::vector<HookConfig>& hooks, const ServiceAccounts* service_accounts = nullptr);
     std::unique_ptr<HookChain> make() const;
 
 private:
@@ -23,6 +24,7 @@ private:
         std::string text;
     };
     std::vector<Script> scripts_;
+    const ServiceAccounts* service_accounts_;
 };
 
 }  // namespace vigil

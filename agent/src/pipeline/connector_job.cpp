@@ -2,6 +2,7 @@
 
 #include "graph/graph_client.hpp"
 #include "hooks/hook_chain.hpp"
+#include "hooks/service_accounts.hpp"
 #include "pipeline/spool.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "store/state_change_event.hpp"
@@ -65,6 +66,7 @@ bool ConnectorJob::run(HookChain& hooks) {
     try {
         spool_.begin_run(job_id_);
         checkpoint_ = spool_.checkpoint(job_id_);
+        refresh_service_accounts();
         status = plugin_.descriptor->run(instance_, error, sizeof(error));
         // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
         if (status == VIGIL_OK && (!batch_.empty() || !serialized_.rows.empty())) {
@@ -187,6 +189,42 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
     return VIGIL_OK;
 }
 
+graph::GraphClient& ConnectorJob::graph_client() {
+    if (!graph_) {  // made on first use; a CA file that cannot be read fails here, with its name
+        graph_ = std::make_unique<graph::GraphClient>(
+            *graph_access_.source, *graph_access_.tokens, *graph_access_.limiter,
+            graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
+                               std::chrono::milliseconds(60'000)},
+            stopping_);
+    }
+    return *graph_;
+}
+
+void ConnectorJob::refresh_service_accounts() {
+    if (graph_access_.service_accounts == nullptr || graph_access_.service_account_groups.empty() ||
+        !graph_access_.source) {
+        return;
+    }
+    const std::string key = ServiceAccounts::key(identity_.organization, identity_.source_group, identity_.tenant_id);
+    if (!graph_access_.service_accounts->stale(key, now_ms(), graph_access_.service_accounts_refresh_ms)) return;
+    try {
+        ServiceAccounts::Resolved resolved =
+            resolve_service_accounts(graph_client(), graph_access_.service_account_groups, now_ms());
+        for (const std::string& unknown : resolved.unknown_groups) {
+            spdlog::error(
+                "[{}] service-account group '{}' does not exist in tenant {}: fix service_account_groups "
+                "(its members' events are not excluded)",
+                label_, unknown, identity_.tenant_id);
+        }
+        spdlog::info("[{}] service accounts: {} members of {} group(s)", label_, resolved.accounts,
+                     graph_access_.service_account_groups.size());
+        graph_access_.service_accounts->set(key, std::move(resolved));
+    } catch (const std::exception& failure) {
+        spdlog::warn("[{}] service-account groups could not be read ({}); the last known members are used", label_,
+                     failure.what());
+    }
+}
+
 vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_fn on_page, void* user_data, char* error,
                                      size_t error_capacity) {
     const auto fail = [&](vigil_status status, const std::string& message) {
@@ -196,14 +234,7 @@ vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_f
     if (hooks_ == nullptr) return fail(VIGIL_ERR_INVALID_ARGUMENT, "graph_get is for use during run()");
     if (!graph_access_.source) return fail(VIGIL_ERR_UNAVAILABLE, "this source has no Graph access configured");
     try {
-        if (!graph_) {  // made on first use; a CA file that cannot be read fails here, with its name
-            graph_ = std::make_unique<graph::GraphClient>(
-                *graph_access_.source, *graph_access_.tokens, *graph_access_.limiter,
-                graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
-                                   std::chrono::milliseconds(60'000)},
-                stopping_);
-        }
-        graph_->get_pages(path_or_url, [&](std::string_view page) {
+        graph_client().get_pages(path_or_url, [&](std::string_view page) {
             return on_page(user_data, vigil_str{page.data(), page.size()}) != 0;
         });
         return VIGIL_OK;

@@ -11,10 +11,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vigil {
 
 class Spool;
+class ServiceAccounts;
 struct PluginInfo;
 
 namespace graph {
@@ -31,6 +33,10 @@ struct GraphAccess {
     graph::TokenCache* tokens = nullptr;
     graph::RequestLimiter* limiter = nullptr;
     int max_attempts = 6;
+    // The source's service-account groups, resolved by its jobs into the shared set the hooks read.
+    std::vector<std::string> service_account_groups;
+    ServiceAccounts* service_accounts = nullptr;
+    int64_t service_accounts_refresh_ms = 3'600'000;
 };
 
 // What a job needs for the state store (ABI 1.2): how long snapshots are kept.
@@ -84,6 +90,10 @@ private:
     // Serializes (or, with hooks, keeps for them) one event the host made or checked.
     void stage(const Event& event);
     StateStore& state_store();
+    graph::GraphClient& graph_client();
+    // Resolves the source's service-account groups when they are due (an hour old, or never read); a failure is
+    // logged and the last set kept (events of unresolved service accounts are kept, never lost).
+    void refresh_service_accounts();
     // Turns the changes of every finished snapshot after the job's checkpoint into events and commits them with the
     // checkpoint: after state_finish(), and at the next run for a snapshot whose events a crash kept from the spool.
     vigil_status emit_state_changes();
