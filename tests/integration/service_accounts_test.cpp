@@ -121,6 +121,16 @@ TEST_F(ServiceAccountsTest, AnUnknownGroupIsSaidAndNothingIsLeftOut) {
     const std::string file = dir_.write("unknown.yaml", config);
     EXPECT_EQ(test::run_vigil({"run", "--config", file, "--once"}, dir_.file("unknown")), 0);
     EXPECT_EQ(test::read_lines(d + "/events.jsonl").size(), all.size()) << "nothing left out";
+    // doctor says it before any collection, and so does it for the right name.
+    EXPECT_EQ(test::run_vigil({"doctor", "--config", file}, dir_.file("doctor-unknown")), 1);
+    EXPECT_NE(test::read_file(dir_.file("doctor-unknown.out"))
+                  .find("FAILED: no group named 'No Such Group' in the tenant: fix service_account_groups"),
+              std::string::npos)
+        << test::read_file(dir_.file("doctor-unknown.out"));
+    EXPECT_EQ(test::run_vigil({"doctor", "--config", dir_.file("baseline.yaml")}, dir_.file("doctor")), 0)
+        << test::read_file(dir_.file("doctor.out"));
+    EXPECT_NE(test::read_file(dir_.file("doctor.out")).find("service_account_groups"), std::string::npos);
+    EXPECT_NE(test::read_file(dir_.file("doctor.out")).find(" service accounts"), std::string::npos);
     EXPECT_NE(test::read_file(d + ".log").find("service-account group 'No Such Group' does not exist in tenant"),
               std::string::npos)
         << test::read_file(d + ".log");

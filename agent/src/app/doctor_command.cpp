@@ -4,6 +4,7 @@
 #include "app/graph_sources.hpp"
 #include "config/config_loader.hpp"
 #include "graph/graph_client.hpp"
+#include "hooks/service_accounts.hpp"
 #include "plugins/plugin_registry.hpp"
 
 #include <algorithm>
@@ -38,7 +39,10 @@ void print(const std::vector<Row>& rows) {
                   << std::string(check_width + 2 - check.size(), ' ') << result << "\n";
     };
     line("SOURCE", "CHECK", "RESULT");
-    for (const Row& row : rows) line(row.source, row.check, row.ok ? "ok" : "FAILED: " + row.result);
+    for (const Row& row : rows) {
+        line(row.source, row.check,
+             row.ok ? (row.result.empty() ? "ok" : "ok: " + row.result) : "FAILED: " + row.result);
+    }
 }
 
 void check_source(const Config& config, const PluginRegistry& registry, const OrganizationConfig& organization,
@@ -63,6 +67,28 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
     } catch (const std::exception& failure) {
         rows.push_back({name, token_check, false, failure.what()});
         return;  // nothing else can work without a token
+    }
+    if (!source.service_account_groups.empty()) {
+        // The hooks exclude these accounts: a group name that matches nothing would silently exclude no one.
+        const std::string check = "service_account_groups";
+        try {
+            const ServiceAccounts::Resolved resolved =
+                resolve_service_accounts(client, source.service_account_groups, 0);
+            std::string unknown;
+            for (const std::string& group : resolved.unknown_groups)
+                unknown += (unknown.empty() ? "'" : ", '") + group + "'";
+            if (unknown.empty()) {
+                rows.push_back({name, check, true, ""});
+                rows.back().result = std::to_string(resolved.accounts) + " service accounts";
+            } else {
+                rows.push_back({name, check, false,
+                                "no group named " + unknown +
+                                    " in the tenant: fix service_account_groups (names are "
+                                    "matched exactly)"});
+            }
+        } catch (const std::exception& failure) {
+            rows.push_back({name, check, false, failure.what()});
+        }
     }
     for (const ConnectorConfig& connector : source.connectors) {
         if (!connector.enabled) continue;
