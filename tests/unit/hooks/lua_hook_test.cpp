@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 
 namespace vigil {
 namespace {
@@ -94,6 +95,45 @@ TEST(LuaHook, EveryWayOutIsClosed) {
         EXPECT_EQ(event.who, "ann@contoso.com");
     }
     EXPECT_FALSE(std::filesystem::exists("/tmp/vigil-escaped"));
+}
+
+TEST(LuaHook, BombsRecursionAndCoroutinesFailCleanly) {
+    const char* attacks[] = {
+        "local s = string.rep('x', 1000000000)",                              // a memory bomb in one call
+        "local t = {} for i = 1, 64 do t[i] = string.rep('x', 1048576) end",  // one a piece at a time
+        "local function deeper(n) return deeper(n + 1) + 1 end deeper(1)",    // unbounded recursion
+        "coroutine.wrap(function() while true do coroutine.yield() end end)()",
+    };
+    for (const char* attack : attacks) {
+        LuaHook attempt = hook(std::string("function on_event(event) ") + attack + " return event end");
+        Event event = sample();
+        EXPECT_EQ(attempt.on_event(event, kJob), HookVerdict::keep) << attack;
+        EXPECT_EQ(attempt.failures(), 1u) << attack << " must fail, not crash or hang";
+        Event next = sample();
+        attempt.on_event(next, kJob);  // and the interpreter lives on (the attack fails again, cleanly)
+        EXPECT_EQ(attempt.failures(), 2u) << attack;
+    }
+}
+
+TEST(LuaHook, HooksRunInOrderAndCannotSeeEachOthersGlobals) {
+    HookChain chain;
+    LuaHookOptions first;
+    first.path = "first.lua";
+    LuaHookOptions second;
+    second.path = "second.lua";
+    chain.add(std::make_unique<LuaHook>(
+        "function on_event(event) shared = 'from the first hook' event.what = event.what .. 'A' return event end",
+        first));
+    auto* checker = new LuaHook(
+        "function on_event(event) if shared ~= nil then error('saw the first hook: ' .. shared) end "
+        "event.what = event.what .. 'B' return event end",
+        second);
+    chain.add(std::unique_ptr<Hook>(checker));
+    Event event = sample();
+    event.what = "";
+    EXPECT_EQ(chain.apply(event, kJob), HookVerdict::keep);
+    EXPECT_EQ(event.what, "AB") << "the configured order";
+    EXPECT_EQ(checker->failures(), 0u) << "each hook has an interpreter of its own";
 }
 
 TEST(LuaHook, AnEndlessLoopIsStoppedEvenInsideAPcall) {
