@@ -61,11 +61,13 @@ DirectoryUser make_user(const Tenant& tenant, int n, int64_t now_ms) {
         user.user_principal_name = "guest" + std::to_string(n) + "_example.com#EXT#@" + tenant.domain;
         user.user_type = "Guest";
         user.creation_type = "Invitation";
+        user.licensed = false;  // guests bring their own
     } else {
         user.display_name = std::string(kNames[n % 6]) + " " + std::to_string(n);
         user.user_principal_name = "user" + std::to_string(n) + "@" + tenant.domain;
     }
     if (n % 53 == 20) user.creation_type = "EmailVerified";
+    if (n % 17 == 9) user.licensed = false;  // some members hold no licence
     user.account_enabled = n == 0 || n % 13 != 12;
     if (n % 41 == 7) {
         user.password_policies = "DisablePasswordExpiration, DisableStrongPassword";

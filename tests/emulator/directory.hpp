@@ -38,6 +38,7 @@ struct DirectoryUser {
     int64_t last_non_interactive_sign_in_ms = 0;
     int64_t last_successful_sign_in_ms = 0;
     bool mfa_registered = false;
+    bool licensed = true;  // assignedLicenses: one Microsoft 365 licence, or none
     std::vector<std::string> methods_registered;
 };
 

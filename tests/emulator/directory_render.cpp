@@ -95,6 +95,8 @@ Properties user_properties(const DirectoryUser& user, bool with_sign_in_activity
         {"lastPasswordChangeDateTime", date_time(user.last_password_change_ms)},
         {"onPremisesSyncEnabled",
          user.on_premises_sync_enabled ? boolean(*user.on_premises_sync_enabled) : std::string("null")},
+        {"assignedLicenses",
+         user.licensed ? R"([{"disabledPlans":[],"skuId":"05e9a617-0261-4cee-bb44-138d3ef5d965"}])" : "[]"},
     };
     if (with_sign_in_activity) {
         const auto request_id = [&](int64_t ms, const char* kind) {

@@ -136,22 +136,26 @@ TEST_F(Doctor, ReportsEachSourcesTokenAndProbesWithWhatToDo) {
     EXPECT_EQ(test::run_vigil({"doctor", "--config", file}, dir_.file("doctor")), 1) << "two sources cannot work";
     const auto lines = test::read_lines(dir_.file("doctor.out"));
     const std::string out = test::read_file(dir_.file("doctor.out"));
-    ASSERT_EQ(lines.size(), 6u) << out;
+    ASSERT_EQ(lines.size(), 8u) << out;
     EXPECT_EQ(lines[0].rfind("SOURCE", 0), 0u);
     const std::string healthy = "Healthy / " + kTenant;
     EXPECT_EQ(lines[1].rfind(healthy, 0), 0u);
     EXPECT_NE(lines[1].find("token (good)"), std::string::npos);
     EXPECT_EQ(lines[1].substr(lines[1].size() - 2), "ok");
-    EXPECT_NE(lines[2].find("graph_probe: GET /v1.0/auditLogs/directoryAudits"), std::string::npos);
-    EXPECT_EQ(lines[2].substr(lines[2].size() - 2), "ok");
-    EXPECT_NE(lines[4].find("FAILED: GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
+    EXPECT_NE(lines[2].find("billable accounts"), std::string::npos) << "information: never a failure";
+    EXPECT_NE(lines[2].find("  ok: "), std::string::npos) << out;
+    EXPECT_NE(lines[3].find("graph_probe: GET /v1.0/auditLogs/directoryAudits"), std::string::npos);
+    EXPECT_EQ(lines[3].substr(lines[3].size() - 2), "ok");
+    EXPECT_NE(lines[5].find("billable accounts"), std::string::npos);
+    EXPECT_NE(lines[5].find("ok: not read: "), std::string::npos) << "no permission to list users: said, not failed";
+    EXPECT_NE(lines[6].find("FAILED: GET /v1.0/auditLogs/directoryAudits for tenant " + kTenant +
                             " of organization 'Unconsented' (credential 'unconsented') was denied "
                             "(Authorization_RequestDenied): grant the application permissions AuditLog.Read.All and "
                             "Directory.Read.All"),
               std::string::npos)
         << out;
-    EXPECT_NE(lines[5].find("token (mistyped)"), std::string::npos) << out;
-    EXPECT_NE(lines[5].find("FAILED: AADSTS7000215: the client secret of credential 'mistyped'"), std::string::npos)
+    EXPECT_NE(lines[7].find("token (mistyped)"), std::string::npos) << out;
+    EXPECT_NE(lines[7].find("FAILED: AADSTS7000215: the client secret of credential 'mistyped'"), std::string::npos)
         << out;
     EXPECT_EQ(out.find("not-the-secret"), std::string::npos);
     EXPECT_EQ(out.find("s3cret"), std::string::npos);
@@ -162,7 +166,7 @@ TEST_F(Doctor, OneOrganizationAtATime) {
     const std::string file = dir_.write("vigil.yaml", three_sources());
     EXPECT_EQ(test::run_vigil({"doctor", "--config", file, "--org", "healthy"}, dir_.file("one")), 0)
         << test::read_file(dir_.file("one.out"));
-    EXPECT_EQ(test::read_lines(dir_.file("one.out")).size(), 3u);
+    EXPECT_EQ(test::read_lines(dir_.file("one.out")).size(), 4u) << "header, token, billable accounts, probe";
     EXPECT_EQ(test::run_vigil({"doctor", "--config", file, "--org", "Nobody"}, dir_.file("none")), 2);
     EXPECT_EQ(test::read_file(dir_.file("none.err")),
               "vigil: no organization named 'Nobody' (known: Healthy, Unconsented, Mistyped)\n");

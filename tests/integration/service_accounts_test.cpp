@@ -131,6 +131,27 @@ TEST_F(ServiceAccountsTest, AnUnknownGroupIsSaidAndNothingIsLeftOut) {
         << test::read_file(dir_.file("doctor.out"));
     EXPECT_NE(test::read_file(dir_.file("doctor.out")).find("service_account_groups"), std::string::npos);
     EXPECT_NE(test::read_file(dir_.file("doctor.out")).find(" service accounts"), std::string::npos);
+    // Billable accounts: enabled and licensed users, less the service accounts among them (ground truth).
+    size_t enabled_licensed = 0, service = 0;
+    emulator_->directory(kTenant).read([&](const emulator::Directory& directory) {
+        std::set<std::string> members;
+        for (const auto& group : directory.groups()) {
+            if (group.display_name != "Service Accounts") continue;
+            for (const auto& id : directory.transitive_members(group.id)) members.insert(id);
+        }
+        for (const auto& user : directory.users()) {
+            if (!user.account_enabled || !user.licensed) continue;
+            ++enabled_licensed;
+            service += members.count(user.id);
+        }
+    });
+    ASSERT_GT(service, 0u);
+    const std::string expected = "ok: " + std::to_string(enabled_licensed - service) + " (" +
+                                 std::to_string(enabled_licensed) + " enabled and licensed, " +
+                                 std::to_string(service) + " of them service accounts)";
+    EXPECT_NE(test::read_file(dir_.file("doctor.out")).find(expected), std::string::npos)
+        << expected << "\n"
+        << test::read_file(dir_.file("doctor.out"));
     EXPECT_NE(test::read_file(d + ".log").find("service-account group 'No Such Group' does not exist in tenant"),
               std::string::npos)
         << test::read_file(d + ".log");

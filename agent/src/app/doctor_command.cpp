@@ -68,11 +68,12 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
         rows.push_back({name, token_check, false, failure.what()});
         return;  // nothing else can work without a token
     }
+    ServiceAccounts::Resolved accounts;
     if (!source.service_account_groups.empty()) {
         // The hooks exclude these accounts: a group name that matches nothing would silently exclude no one.
         const std::string check = "service_account_groups";
         try {
-            const ServiceAccounts::Resolved resolved =
+            const ServiceAccounts::Resolved& resolved = accounts =
                 resolve_service_accounts(client, source.service_account_groups, 0);
             std::string unknown;
             for (const std::string& group : resolved.unknown_groups)
@@ -89,6 +90,18 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
         } catch (const std::exception& failure) {
             rows.push_back({name, check, false, failure.what()});
         }
+    }
+    // Billable accounts, as the seed product counts them: enabled users holding a licence, less service accounts.
+    try {
+        const BillableAccounts billable = count_billable_accounts(client, accounts);
+        rows.push_back({name, "billable accounts", true, ""});
+        rows.back().result = std::to_string(billable.billable) + " (" + std::to_string(billable.enabled_licensed) +
+                             " enabled and licensed, " + std::to_string(billable.service_accounts) +
+                             " of them service accounts)";
+    } catch (const std::exception& failure) {
+        // Information, not a condition of collection: a source that may not list users still collects.
+        rows.push_back({name, "billable accounts", true, ""});
+        rows.back().result = std::string("not read: ") + failure.what();
     }
     for (const ConnectorConfig& connector : source.connectors) {
         if (!connector.enabled) continue;

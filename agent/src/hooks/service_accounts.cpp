@@ -102,4 +102,22 @@ ServiceAccounts::Resolved resolve_service_accounts(graph::GraphClient& client, c
     return resolved;
 }
 
+BillableAccounts count_billable_accounts(graph::GraphClient& client,
+                                         const ServiceAccounts::Resolved& service_accounts) {
+    BillableAccounts counts;
+    each_record(
+        client, "/v1.0/users?$select=id,accountEnabled,assignedLicenses&$top=999", [&](simdjson::dom::element user) {
+            bool enabled = false;
+            simdjson::dom::array licenses;
+            if (user["accountEnabled"].get_bool().get(enabled) != simdjson::SUCCESS || !enabled ||
+                user["assignedLicenses"].get_array().get(licenses) != simdjson::SUCCESS || licenses.size() == 0) {
+                return;
+            }
+            ++counts.enabled_licensed;
+            if (service_accounts.members.count(lower(text_at(user, "id"))) != 0) ++counts.service_accounts;
+        });
+    counts.billable = counts.enabled_licensed - counts.service_accounts;
+    return counts;
+}
+
 }  // namespace vigil

@@ -47,4 +47,13 @@ private:
 ServiceAccounts::Resolved resolve_service_accounts(graph::GraphClient& client, const std::vector<std::string>& groups,
                                                    int64_t now_ms);
 
+// Billable accounts of a tenant, as the seed product counts them: enabled users holding a licence, less the
+// service accounts among them.
+struct BillableAccounts {
+    size_t enabled_licensed = 0;
+    size_t service_accounts = 0;
+    size_t billable = 0;
+};
+BillableAccounts count_billable_accounts(graph::GraphClient& client, const ServiceAccounts::Resolved& service_accounts);
+
 }  // namespace vigil
