@@ -227,7 +227,10 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
     const int top = sign_in_activity ? std::min(query->top, 500) : query->top;
     // Each object's rendering is deferred: without a $filter or $orderby only the page's objects are rendered (a
     // listing of 100 k users is paged a thousand times).
-    std::vector<std::function<Item()>> makers;
+    // Objects are rendered on demand, by index: without a $filter or $orderby only the page's objects are rendered
+    // (a listing of 100 k users is paged a thousand times).
+    size_t count = 0;
+    std::function<Item(size_t)> make_at;
     std::vector<Item> items;
     bool found = true;
     const size_t start = static_cast<size_t>(query->position.value_or(0));
@@ -235,15 +238,16 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
         resource_ == Resource::registration_details && query->orderby.rfind("userPrincipalName", 0) == 0;
     const bool whole = !clauses->empty() || sorted;
     size_t total = 0;
+    std::vector<std::string> member_ids;
     emulator_.directory(tenant.id).read([&](const Directory& directory) {
         switch (resource_) {
             case Resource::users:
-                for (const auto& user : directory.users())
-                    makers.push_back([&, u = &user] { return Item{user_properties(*u, sign_in_activity), type}; });
+                count = directory.users().size();
+                make_at = [&](size_t i) { return Item{user_properties(directory.users()[i], sign_in_activity), type}; };
                 break;
             case Resource::groups:
-                for (const auto& group : directory.groups())
-                    makers.push_back([&, g = &group] { return Item{group_properties(*g), type}; });
+                count = directory.groups().size();
+                make_at = [&](size_t i) { return Item{group_properties(directory.groups()[i]), type}; };
                 break;
             case Resource::members:
             case Resource::transitive_members: {
@@ -252,14 +256,15 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                     found = false;
                     break;
                 }
-                const auto ids =
+                member_ids =
                     resource_ == Resource::members ? group->member_ids : directory.transitive_members(group->id);
-                for (const auto& id : ids) makers.push_back([&, id] { return member_item(directory, id); });
+                count = member_ids.size();
+                make_at = [&](size_t i) { return member_item(directory, member_ids[i]); };
                 break;
             }
             case Resource::roles:
-                for (const auto& role : directory.roles())
-                    makers.push_back([&, r = &role] { return Item{role_properties(*r), type}; });
+                count = directory.roles().size();
+                make_at = [&](size_t i) { return Item{role_properties(directory.roles()[i]), type}; };
                 break;
             case Resource::role_members: {
                 const std::string template_prefix = "roleTemplateId=";
@@ -271,35 +276,40 @@ void DirectoryListing::handleRequest(Poco::Net::HTTPServerRequest& request, Poco
                     found = false;
                     break;
                 }
-                for (const auto& id : role->member_ids)
-                    makers.push_back([&, id] { return member_item(directory, id); });
+                member_ids = role->member_ids;
+                count = member_ids.size();
+                make_at = [&](size_t i) { return member_item(directory, member_ids[i]); };
                 break;
             }
             case Resource::applications:
-                for (const auto& app : directory.applications())
-                    makers.push_back([&, a = &app] { return Item{application_properties(*a), type}; });
+                count = directory.applications().size();
+                make_at = [&](size_t i) { return Item{application_properties(directory.applications()[i]), type}; };
                 break;
             case Resource::service_principals:
-                for (const auto& principal : directory.service_principals())
-                    makers.push_back([&, p = &principal] { return Item{service_principal_properties(*p), type}; });
+                count = directory.service_principals().size();
+                make_at = [&](size_t i) {
+                    return Item{service_principal_properties(directory.service_principals()[i]), type};
+                };
                 break;
             case Resource::registration_details:
-                for (const auto& user : directory.users()) {
-                    makers.push_back([&, u = &user] {
-                        return Item{registration_properties(*u, is_role_member(directory, u->id)), nullptr};
-                    });
-                }
+                count = directory.users().size();
+                make_at = [&](size_t i) {
+                    const DirectoryUser& user = directory.users()[i];
+                    return Item{registration_properties(user, is_role_member(directory, user.id)), nullptr};
+                };
                 break;
             case Resource::organization:
-                makers.push_back([&] { return Item{organization_properties(tenant.id, directory.domains), nullptr}; });
+                count = 1;
+                make_at = [&](size_t) { return Item{organization_properties(tenant.id, directory.domains), nullptr}; };
                 break;
         }
+        if (!found) return;
         if (whole || unpaged) {
-            for (const auto& make : makers) items.push_back(make());
+            for (size_t i = 0; i < count; ++i) items.push_back(make_at(i));
         } else {
-            total = makers.size();
+            total = count;
             const size_t last = std::min(total, start + static_cast<size_t>(top));
-            for (size_t i = std::min(start, total); i < last; ++i) items.push_back(makers[i]());
+            for (size_t i = std::min(start, total); i < last; ++i) items.push_back(make_at(i));
         }
     });
     if (!found) {
