@@ -116,6 +116,15 @@ void DirectorySync::skipped(const char* what, simdjson::dom::element record) con
                (name.empty() ? std::string() : " ('" + std::string(name) + "')"));
 }
 
+bool DirectorySync::part_read(vigil_status status, const std::string& error, const std::string& what, Unread& unread,
+                              const char* hint) const {
+    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
+    if (status == VIGIL_OK) return true;
+    unread.reason = what + " could not be read" + hint + ": " + error;
+    host_.warn(unread.reason);
+    return false;
+}
+
 void DirectorySync::fail(vigil_status status, const std::string& error) const {
     throw sdk::Error(status, error);
 }
@@ -251,12 +260,8 @@ void DirectorySync::service_principals() {
                        credentials_json(record, nullptr)));
         },
         link, error);
-    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
-    if (status == VIGIL_OK) {
-        complete("service_principal");
-    } else {
-        host_.warn("service principals could not be read: " + error);
-    }
+    Unread unread;  // names fall back to ids; no metric needs them
+    if (part_read(status, error, "service principals", unread)) complete("service_principal");
 }
 
 int64_t DirectorySync::load_groups() {
@@ -382,13 +387,7 @@ void DirectorySync::roles() {
             },
             link, error);
     }
-    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
-    if (status != VIGIL_OK) {
-        model_.roles.reset();
-        model_.roles_unread.reason = "directory roles could not be read: " + error;
-        host_.warn(model_.roles_unread.reason);
-        return;
-    }
+    if (!part_read(status, error, "directory roles", model_.roles_unread)) return;
     complete("role");
     complete("role_member");
     model_.roles = std::move(roles);
@@ -410,13 +409,7 @@ void DirectorySync::applications() {
             applications.push_back(std::move(application));
         },
         link, error);
-    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
-    if (status != VIGIL_OK) {
-        model_.applications.reset();
-        model_.applications_unread.reason = "applications could not be read: " + error;
-        host_.warn(model_.applications_unread.reason);
-        return;
-    }
+    if (!part_read(status, error, "applications", model_.applications_unread)) return;
     complete("application");
     model_.applications = std::move(applications);
 }
@@ -439,13 +432,7 @@ void DirectorySync::mfa_registrations() {
         },
         link, error, &progress);
     progress.finish();
-    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
-    if (status != VIGIL_OK) {
-        model_.mfa.reset();
-        model_.mfa_unread.reason = "MFA registration could not be read: " + error;
-        host_.warn(model_.mfa_unread.reason);
-        return;
-    }
+    if (!part_read(status, error, "MFA registration", model_.mfa_unread)) return;
     complete("mfa_registration");
     model_.mfa = std::move(registered);
 }
@@ -468,12 +455,8 @@ void DirectorySync::sign_in_activity() {
         },
         link, error, &progress);
     progress.finish();
-    if (status == VIGIL_ERR_CANCELLED) fail(status, error);
-    if (status != VIGIL_OK) {
-        model_.last_sign_in.reset();
-        model_.sign_ins_unread.reason =
-            "sign-in activity could not be read (it needs Entra ID P1/P2 and AuditLog.Read.All): " + error;
-        host_.warn(model_.sign_ins_unread.reason);
+    if (!part_read(status, error, "sign-in activity", model_.sign_ins_unread,
+                   " (it needs Entra ID P1/P2 and AuditLog.Read.All)")) {
         return;
     }
     model_.last_sign_in = std::move(last);

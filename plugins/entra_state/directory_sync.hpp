@@ -55,6 +55,11 @@ private:
     bool read_users(const std::string& path, std::string& delta_link, int64_t expected);
     bool read_groups(const std::string& path, std::string& delta_link, int64_t expected);
     [[noreturn]] void fail(vigil_status status, const std::string& error) const;
+    // After reading a part the snapshot can do without: true when it was read. Otherwise (a stopping host throws)
+    // the reason goes to unread, for the metrics that need the part, and to the log. The model is a run's own, so
+    // an unread part is simply never set.
+    bool part_read(vigil_status status, const std::string& error, const std::string& what, Unread& unread,
+                   const char* hint = "") const;
     void skipped(const char* what, simdjson::dom::element record) const;
 
     sdk::Host host_;

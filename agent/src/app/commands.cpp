@@ -53,6 +53,17 @@ size_t count_jobs(const Config& config, size_t& sources) {
 
 }  // namespace
 
+std::optional<Config> load_config_or_explain(const std::string& file, PluginRegistry& registry) {
+    register_builtin_plugins(registry);
+    try {
+        return load_config(file, registry);
+    } catch (const ConfigError& failure) {
+        for (const auto& problem : failure.problems()) std::cerr << problem.to_string() << "\n";
+        std::cerr << "vigil: fix the configuration first (vigil validate)\n";
+        return std::nullopt;
+    }
+}
+
 std::string version_text() {
     return "0.1.0 (plugin ABI " + std::to_string(VIGIL_ABI_MAJOR) + "." + std::to_string(VIGIL_ABI_MINOR) + ")";
 }

@@ -1,6 +1,7 @@
 #include "app/doctor_command.hpp"
 
 #include "app/builtin_plugins.hpp"
+#include "app/commands.hpp"
 #include "app/graph_sources.hpp"
 #include "config/config_loader.hpp"
 #include "graph/graph_client.hpp"
@@ -126,15 +127,9 @@ void check_source(const Config& config, const PluginRegistry& registry, const Or
 
 int command_doctor(const CommandLine& line) {
     PluginRegistry registry;
-    register_builtin_plugins(registry);
-    Config config;
-    try {
-        config = load_config(line.config_file, registry);
-    } catch (const ConfigError& failure) {
-        for (const auto& problem : failure.problems()) std::cerr << problem.to_string() << "\n";
-        std::cerr << "vigil: fix the configuration first (vigil validate)\n";
-        return 2;
-    }
+    const std::optional<Config> loaded = load_config_or_explain(line.config_file, registry);
+    if (!loaded) return 2;
+    const Config& config = *loaded;
     std::vector<const OrganizationConfig*> organizations;
     for (const auto& organization : config.organizations) {
         if (line.organization.empty() || lower(organization.name) == lower(line.organization)) {

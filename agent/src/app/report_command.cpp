@@ -1,6 +1,7 @@
 #include "app/report_command.hpp"
 
 #include "app/builtin_plugins.hpp"
+#include "app/commands.hpp"
 #include "config/config_loader.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "report/state_report.hpp"
@@ -8,8 +9,10 @@
 #include "util/report_time.hpp"
 #include "util/wall_clock.hpp"
 
+#include <cerrno>
 #include <fstream>
 #include <iostream>
+#include <system_error>
 
 namespace vigil {
 
@@ -41,15 +44,9 @@ int command_report(const CommandLine& line) {
         return 2;
     }
     PluginRegistry registry;
-    register_builtin_plugins(registry);
-    Config config;
-    try {
-        config = load_config(line.config_file, registry);
-    } catch (const ConfigError& failure) {
-        for (const auto& problem : failure.problems()) std::cerr << problem.to_string() << "\n";
-        std::cerr << "vigil: fix the configuration first (vigil validate)\n";
-        return 2;
-    }
+    const std::optional<Config> loaded = load_config_or_explain(line.config_file, registry);
+    if (!loaded) return 2;
+    const Config& config = *loaded;
     const int64_t now_ms = wall_clock_ms();
     StateReportOptions options;
     options.data_dir = config.agent.data_dir;
@@ -68,7 +65,8 @@ int command_report(const CommandLine& line) {
     if (!line.out_file.empty()) {
         file.open(line.out_file, std::ios::trunc);
         if (!file) {
-            std::cerr << "vigil: cannot write the report to " << line.out_file << "\n";
+            std::cerr << "vigil: cannot write the report to " << line.out_file << ": "
+                      << std::generic_category().message(errno) << " (check the folder exists and is writable)\n";
             return 1;
         }
     }

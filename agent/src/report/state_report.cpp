@@ -85,6 +85,16 @@ std::string summary(std::string_view json) {
     return out;
 }
 
+// One JSON value for a table cell: a string as its text, null as nothing, anything else as compact JSON.
+std::string cell_value(std::string_view json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element value;
+    if (parser.parse(json.data(), json.size(), true).get(value) != simdjson::SUCCESS) return std::string(json);
+    if (value.is_null()) return {};
+    std::string_view text;
+    return value.get_string().get(text) == simdjson::SUCCESS ? std::string(text) : simdjson::to_string(value);
+}
+
 std::string_view text_of(simdjson::dom::element element, std::string_view key) {
     std::string_view value;
     return element[key].get_string().get(value) == simdjson::SUCCESS ? value : std::string_view{};
@@ -181,10 +191,9 @@ void report_state(const StateReportOptions& options, std::ostream& out) {
             TextTable changed({"SNAPSHOT", "ACTION", "TYPE", "WHAT", "PROPERTY", "OLD", "NEW"});
             for (size_t i = 0; i < changes.size(); ++i) {
                 const StateChange& c = changes[i];
-                changed.add(
-                    {time_text(change_times[i]), action_name(c.action), c.object_type, c.name, c.property,
-                     c.action == StateChange::Action::added ? "" : summary("{\"v\":" + c.old_json + "}").substr(2),
-                     c.action == StateChange::Action::removed ? "" : summary("{\"v\":" + c.new_json + "}").substr(2)});
+                changed.add({time_text(change_times[i]), action_name(c.action), c.object_type, c.name, c.property,
+                             c.action == StateChange::Action::added ? "" : cell_value(c.old_json),
+                             c.action == StateChange::Action::removed ? "" : cell_value(c.new_json)});
             }
             out << (changed.empty() ? "(no changes)\n" : changed.render(options.width)) << "\n";
         }
