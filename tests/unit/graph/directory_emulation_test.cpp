@@ -5,10 +5,11 @@
 #include "graph/graph_client.hpp"
 #include "support/emulator_source.hpp"
 #include "support/test_support.hpp"
+#include "util/rfc3339.hpp"
 
 #include <gtest/gtest.h>
 
-
+#include <chrono>
 #include <set>
 
 namespace vigil::graph {
@@ -202,7 +203,11 @@ TEST_F(DirectoryEmulation, ApplicationsAndServicePrincipalsCarryTheirCredentials
         list("/v1.0/applications?$select=id,appId,displayName,passwordCredentials,keyCredentials");
     ASSERT_EQ(apps.records.size(), 6u);
     const auto expired = apps.records[0]->getArray("passwordCredentials")->getObject(0);
-    EXPECT_LT(expired->getValue<std::string>("endDateTime"), "2026-11-20") << "app 0's secret has expired";
+    std::string now;
+    append_rfc3339_ms(
+        now, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                 .count());
+    EXPECT_LT(expired->getValue<std::string>("endDateTime"), now) << "app 0's secret has expired";
     EXPECT_EQ(apps.records[3]->getArray("keyCredentials")->getObject(0)->getValue<std::string>("type"),
               "AsymmetricX509Cert");
     EXPECT_TRUE(apps.records[0]->getArray("passwordCredentials")->getObject(0)->isNull("secretText"));
