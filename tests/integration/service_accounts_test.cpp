@@ -10,8 +10,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <csignal>
+#include <functional>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace vigil {
 namespace {
@@ -72,6 +76,48 @@ protected:
             events[event->getValue<std::string>("id")] = event->getValue<std::string>("who");
         }
         return events;
+    }
+
+    // The same source collected by `vigil run` (not --once): one connector every second, until `until` holds of
+    // the agent's log or 60 s pass. Returns the log.
+    std::string keep_running(const std::string& name, const std::string& connector,
+                             const std::function<bool(const std::string& log)>& until) {
+        const std::string d = dir_.path().string() + "/" + name;
+        const std::string config = dir_.write(
+            name + ".yaml",
+            "agent:\n  data_dir: " + d + "/var\n  plugin_dirs: [" + test::plugin_dir() + ", " +
+                test::test_plugin_dir() + "]\n  log: {level: info, file: " + d +
+                ".log}\n  graph: {requests: 1000, window: 1s}\n" + "credentials:\n  - {name: app, client_id: " + kApp +
+                ", client_secret: \"${env:VIGIL_TEST_SA_SECRET}\"}\norganizations:\n  - name: Contoso\n    sources:\n"
+                "      - type: entra_id\n        tenant_id: " +
+                kTenant + "\n        credentials: app\n        service_account_groups: [Service Accounts]\n" +
+                "        endpoints: {login: " + emulator_->base_url() + ", graph: " + emulator_->base_url() +
+                "}\n        tls: {ca_file: " + emulator_->ca_file() + "}\n        connectors:\n          " + connector +
+                "\noutputs:\n  - {type: jsonl, path: " + d + "/events.jsonl}\n");
+        test::ChildProcess child = test::spawn({test::vigil_binary(), "run", "--config", config}, dir_.file(name));
+        std::string log;
+        for (int waited_ms = 0; waited_ms < 60'000; waited_ms += 100) {
+            log = test::read_file(d + ".log");
+            if (until(log)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        kill(child.pid, SIGTERM);
+        EXPECT_EQ(test::wait_for_exit(child, 30'000), 0) << test::read_file(child.stderr_file) << log;
+        return test::read_file(d + ".log");
+    }
+
+    // How many times the agent read the members of a group (the service accounts' resolution).
+    size_t member_reads() const {
+        size_t reads = 0;
+        for (const auto& request : emulator_->requests())
+            reads += request.path.find("/transitiveMembers") != std::string::npos;
+        return reads;
+    }
+
+    static size_t count(const std::string& text, const std::string& what) {
+        size_t n = 0;
+        for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+        return n;
     }
 
     test::TempDir dir_;
@@ -155,6 +201,52 @@ TEST_F(ServiceAccountsTest, AnUnknownGroupIsSaidAndNothingIsLeftOut) {
     EXPECT_NE(test::read_file(d + ".log").find("service-account group 'No Such Group' does not exist in tenant"),
               std::string::npos)
         << test::read_file(d + ".log");
+}
+
+TEST_F(ServiceAccountsTest, EachStateSnapshotResolvesThemAgain) {
+    // Entra State snapshots at most every minute; the test connector opens an (empty) snapshot every second, which
+    // is all the host looks at.
+    std::string group, newcomer;
+    size_t members = 0;
+    emulator_->directory(kTenant).read([&](const emulator::Directory& d) {
+        for (const auto& g : d.groups()) {
+            if (g.display_name == "Service Accounts") group = g.id;
+        }
+        members = d.transitive_members(group).size();
+        const auto in_group = d.transitive_members(group);
+        for (const auto& user : d.users()) {
+            if (std::find(in_group.begin(), in_group.end(), user.id) == in_group.end()) newcomer = user.id;
+        }
+    });
+    ASSERT_FALSE(group.empty());
+    ASSERT_FALSE(newcomer.empty());
+    const std::string before = "service accounts: " + std::to_string(members) + " members";
+    const std::string after = "service accounts: " + std::to_string(members + 1) + " members";
+    bool added = false;
+    const std::string log = keep_running(
+        "state", "graph_probe: {interval: 1s, snapshot: true, path: \"/v1.0/auditLogs/directoryAudits?$top=50\"}",
+        [&](const std::string& text) {
+            // A user joins the group once the first snapshot is in; the next snapshot knows it, well within the hour
+            // the periodic refresh waits.
+            if (!added && count(text, "state snapshot") >= 1) {
+                added = emulator_->directory(kTenant).add_member(group, newcomer);
+            }
+            return text.find(after) != std::string::npos;
+        });
+    EXPECT_TRUE(added);
+    EXPECT_NE(log.find(before), std::string::npos) << log;
+    EXPECT_NE(log.find(after), std::string::npos) << log;
+    EXPECT_GE(count(log, "service accounts: "), 2u) << log;
+    EXPECT_EQ(count(log, "service accounts: "), member_reads()) << "one log line per resolution";
+}
+
+TEST_F(ServiceAccountsTest, OtherConnectorsResolveThemHourly) {
+    // Three runs of the Logons connector in a row: the first resolves the service accounts, the others use them.
+    const std::string log = keep_running("logons", "entra_logons: {interval: 1s, lag: 0s, backfill: 1h}",
+                                         [](const std::string& text) { return count(text, "run done") >= 3; });
+    EXPECT_GE(count(log, "run done"), 3u) << log;
+    EXPECT_EQ(count(log, "service accounts: "), 1u) << log;
+    EXPECT_EQ(member_reads(), 1u);
 }
 
 }  // namespace

@@ -66,7 +66,8 @@ bool ConnectorJob::run(HookChain& hooks) {
     try {
         spool_.begin_run(job_id_);
         checkpoint_ = spool_.checkpoint(job_id_);
-        refresh_service_accounts();
+        run_started_ms_ = now_ms();
+        refresh_service_accounts(graph_access_.service_accounts_refresh_ms);
         status = plugin_.descriptor->run(instance_, error, sizeof(error));
         // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
         if (status == VIGIL_OK && (!batch_.empty() || !serialized_.rows.empty())) {
@@ -200,13 +201,13 @@ graph::GraphClient& ConnectorJob::graph_client() {
     return *graph_;
 }
 
-void ConnectorJob::refresh_service_accounts() {
+void ConnectorJob::refresh_service_accounts(int64_t max_age_ms) {
     if (graph_access_.service_accounts == nullptr || graph_access_.service_account_groups.empty() ||
         !graph_access_.source) {
         return;
     }
     const std::string key = ServiceAccounts::key(identity_.organization, identity_.source_group, identity_.tenant_id);
-    if (!graph_access_.service_accounts->stale(key, now_ms(), graph_access_.service_accounts_refresh_ms)) return;
+    if (!graph_access_.service_accounts->stale(key, now_ms(), max_age_ms)) return;
     try {
         ServiceAccounts::Resolved resolved =
             resolve_service_accounts(graph_client(), graph_access_.service_account_groups, now_ms());

@@ -36,7 +36,7 @@ struct GraphAccess {
     // The source's service-account groups, resolved by its jobs into the shared set the hooks read.
     std::vector<std::string> service_account_groups;
     ServiceAccounts* service_accounts = nullptr;
-    int64_t service_accounts_refresh_ms = 3'600'000;
+    int64_t service_accounts_refresh_ms = 3'600'000;  // and at the start of every state snapshot
 };
 
 // What a job needs for the state store (ABI 1.2): how long snapshots are kept.
@@ -93,7 +93,8 @@ private:
     graph::GraphClient& graph_client();
     // Resolves the source's service-account groups when they are due (an hour old, or never read); a failure is
     // logged and the last set kept (events of unresolved service accounts are kept, never lost).
-    void refresh_service_accounts();
+    // Resolves the source's service accounts again when the known set is older than max_age_ms (or missing).
+    void refresh_service_accounts(int64_t max_age_ms);
     // Turns the changes of every finished snapshot after the job's checkpoint into events and commits them with the
     // checkpoint: after state_finish(), and at the next run for a snapshot whose events a crash kept from the spool.
     vigil_status emit_state_changes();
@@ -124,6 +125,7 @@ private:
     SerializedBatch serialized_;
     JsonChecker json_checker_;  // raw and details of each emitted event
     std::string checkpoint_;
+    int64_t run_started_ms_ = 0;  // when the current run() began: what "resolved during this run" means
     uint64_t rejected_in_run_ = 0;
     uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable
 

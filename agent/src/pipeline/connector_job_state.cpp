@@ -80,6 +80,9 @@ vigil_status ConnectorJob::emit_state_changes() {
 }
 
 vigil_status ConnectorJob::state_begin(const vigil_state_snapshot* snapshot) {
+    // A snapshot of the directory is the natural moment to learn who the service accounts are now, besides the
+    // periodic refresh: unless this run already resolved them, they are read again.
+    refresh_service_accounts(now_ms() - run_started_ms_);
     return with_state("begin", [&] {
         if (const vigil_status status = emit_state_changes(); status != VIGIL_OK) return status;
         state_store().begin(snapshot->taken_ms, view(snapshot->where));

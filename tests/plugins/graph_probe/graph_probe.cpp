@@ -1,5 +1,6 @@
 // A test connector that reads one Graph listing through the host's graph_get and emits every record's id: the
-// plugin-side view of authentication, paging, throttling and retries, all of which the host does.
+// plugin-side view of authentication, paging, throttling and retries, all of which the host does. With `snapshot`,
+// the run is also an (empty) state snapshot, as a state connector's would be.
 #include <vigil/plugin.hpp>
 
 #include <simdjson.h>
@@ -33,12 +34,16 @@ public:
     static constexpr const char* graph_probes[] = {"/v1.0/auditLogs/directoryAudits?$top=1"};
     static constexpr vigil_config_key config_keys[] = {
         vigil::sdk::key("path", VIGIL_VALUE_STRING, nullptr, "the Graph path to list", true),
+        vigil::sdk::key("snapshot", VIGIL_VALUE_BOOL, "false", "open and finish a state snapshot around the listing"),
     };
 
     GraphProbe(vigil::sdk::Host host, const vigil::sdk::Config& config)
-        : host_(host), path_(config.get_string("path")) {}
+        : host_(host), path_(config.get_string("path")), snapshot_(config.get_bool("snapshot")) {}
 
     vigil_status run() {
+        if (snapshot_) {
+            if (const vigil_status status = host_.state_begin(host_.now_ms(), ""); status != VIGIL_OK) return status;
+        }
         std::string error;
         simdjson::ondemand::parser parser;
         vigil_status emitted = VIGIL_OK;
@@ -63,12 +68,14 @@ public:
             },
             error);
         if (status != VIGIL_OK) throw vigil::sdk::Error(status, error);
+        if (snapshot_ && emitted == VIGIL_OK) return host_.state_finish("");
         return emitted;
     }
 
 private:
     vigil::sdk::Host host_;
     std::string path_;
+    bool snapshot_;
 };
 
 VIGIL_PLUGIN(GraphProbe)
