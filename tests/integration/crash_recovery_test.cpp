@@ -1,5 +1,6 @@
 // Kills the real agent at random instants (SIGKILL: no cleanup, no flush) and at the worst one (after emit,
-// before commit), restarting each time: at the end the jsonl output holds every event exactly once.
+// before commit), restarting each time: at the end the jsonl output and the event store hold every event exactly once.
+#include "store/event_store.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,19 @@ std::map<std::string, int> count_ids(const std::string& path) {
         const size_t start = line.find("\"id\":\"") + 6;
         ++counts[line.substr(start, line.find('"', start) - start)];
     }
+    return counts;
+}
+
+// id -> how many times it is in the event store (data_dir/events.db).
+std::map<std::string, int> stored_ids(const std::string& data_dir) {
+    const EventStore store(data_dir + "/events.db", true);
+    EventQuery query;
+    query.connector = "counter";
+    std::map<std::string, int> counts;
+    store.query(query, [&](const StoredEventView& event) {
+        ++counts[std::string(event.id)];
+        return true;
+    });
     return counts;
 }
 
@@ -46,6 +60,7 @@ TEST(CrashRecovery, CrashBetweenEmitAndCommitLosesAndDuplicatesNothing) {
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, scratch.file("resume")), 0)
         << test::read_file(scratch.file("resume.err"));
     expect_exactly_once(count_ids(dir.file("events.jsonl")), 500);
+    expect_exactly_once(stored_ids(dir.file("var")), 500);
 }
 
 TEST(CrashRecovery, TwentyRandomKillsLoseAndDuplicateNothing) {
@@ -70,6 +85,7 @@ TEST(CrashRecovery, TwentyRandomKillsLoseAndDuplicateNothing) {
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, scratch.file("final")), 0)
         << test::read_file(scratch.file("final.err"));
     expect_exactly_once(count_ids(dir.file("events.jsonl")), 40000);
+    expect_exactly_once(stored_ids(dir.file("var")), 40000);
 }
 
 }  // namespace

@@ -54,7 +54,11 @@ std::string counter_config(const std::string& dir, const std::string& counter_se
            counter_settings +
            "}\n"
            "outputs:\n  - {type: jsonl, path: " +
-           dir + "/events.jsonl}\n";
+           dir +
+           "/events.jsonl}\n"
+           // The counter's events are dated from 2026-01-01: a retention by the default would one day delete them
+           // from the store as soon as they arrive.
+           "  - {type: store, retention: 36500d}\n";
 }
 
 std::string vigil_binary() {

@@ -1,12 +1,14 @@
 #include "app/builtin_plugins.hpp"
 
 #include "outputs/jsonl_output.hpp"
+#include "outputs/store_output.hpp"
 #include "plugins/plugin_registry.hpp"
 
 namespace vigil {
 
 void register_builtin_plugins(PluginRegistry& registry) {
     registry.add_builtin(jsonl_output_descriptor());
+    registry.add_builtin(store_output_descriptor());
 }
 
 }  // namespace vigil

@@ -1,5 +1,7 @@
 #include "config/config_loader.hpp"
 
+#include "store/event_store.hpp"
+
 #include "hooks/lua_hook.hpp"
 
 #include "config/references.hpp"
@@ -249,15 +251,23 @@ void ConfigLoader::read_outputs(const Document& document, const YAML::Node& node
                                          "): install its plugin in a plugin folder or fix the type");
             continue;
         }
-        std::vector<std::string> allowed{"type", "name", "include_raw"};
+        std::vector<std::string> allowed{"type", "name", "include_raw", "enabled"};
         for (const auto& key : plugin->schema) allowed.push_back(key.name);
         const YamlMap map(context, item, "output '" + type + "'", allowed);
         OutputConfig output;
         output.where = context.at(item);
         output.type = type;
         output.name = map.string_or("name", type);
-        output.include_raw = map.bool_or("include_raw", true);
+        // The store keeps what reports show; the record as Graph sent it is most of an event's bytes, and stays in
+        // the other outputs.
+        output.include_raw = map.bool_or("include_raw", type != "store");
         output.settings = read_plugin_settings(map, "output '" + type + "'", plugin->schema);
+        if (type == "store") store_listed_ = true;
+        if (type == "store" && !item["path"].IsDefined()) {
+            output.settings.set("path", default_event_store_path(config_.agent.data_dir));
+        }
+        // A disabled output is still checked, so that turning it back on does not meet a surprise.
+        if (!map.bool_or("enabled", true)) continue;
         for (const auto& existing : config_.outputs) {
             if (existing.name == output.name) {
                 context.error(item, "two outputs are named '" + output.name + "' (the other at " +
@@ -288,6 +298,17 @@ Config ConfigLoader::finish(const PluginRegistry& registry) {
         output.where = Position{config_.main_file, 0, 0};
         output.settings.set("path", (std::filesystem::path(config_.agent.data_dir) / "events.jsonl").string());
         apply_defaults(jsonl->schema, output.settings);
+        config_.outputs.push_back(std::move(output));
+    }
+    if (const PluginInfo* store = registry.find("store", VIGIL_KIND_OUTPUT); !store_listed_ && store != nullptr) {
+        // The event store is on even when not listed: the reports read it. `{type: store, enabled: false}` turns
+        // it off.
+        OutputConfig output;
+        output.type = output.name = "store";
+        output.include_raw = false;
+        output.where = Position{config_.main_file, 0, 0};
+        output.settings.set("path", default_event_store_path(config_.agent.data_dir));
+        apply_defaults(store->schema, output.settings);
         config_.outputs.push_back(std::move(output));
     }
     check_references();

@@ -47,6 +47,7 @@ private:
     std::vector<Document> documents_;
     std::vector<Problem> problems_;
     bool outputs_listed_ = false;
+    bool store_listed_ = false;  // an output of type store, enabled or not: otherwise the default store is added
 };
 
 // Helpers shared by the loader's files.

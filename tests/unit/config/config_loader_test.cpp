@@ -84,9 +84,10 @@ TEST_F(ConfigLoaderTest, ReadsACompleteConfiguration) {
     EXPECT_EQ(std::get<int64_t>(*counter.settings.find("page_size")), 3);
     EXPECT_EQ(std::get<int64_t>(*counter.settings.find("overlap")), 0) << "defaults come from the plugin's schema";
     EXPECT_EQ(std::get<std::string>(*counter.settings.find("prefix")), "evt-");
-    ASSERT_EQ(config.outputs.size(), 1u);
+    ASSERT_EQ(config.outputs.size(), 2u) << "the listed jsonl file and the event store, on even when not listed";
     EXPECT_FALSE(config.outputs[0].include_raw);
     EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), base + "/out/events.jsonl");
+    EXPECT_EQ(config.outputs[1].type, "store");
     EXPECT_TRUE(config.warnings.empty());
 }
 
@@ -128,12 +129,41 @@ TEST_F(ConfigLoaderTest, ADropInCannotChangeAgentSettings) {
 
 TEST_F(ConfigLoaderTest, DefaultsToAJsonlFileInTheDataFolder) {
     const Config config = load(dir_.write("vigil.yaml", "agent: {data_dir: /srv/vigil}\n"));
-    ASSERT_EQ(config.outputs.size(), 1u);
+    ASSERT_EQ(config.outputs.size(), 2u);
     EXPECT_EQ(config.outputs[0].type, "jsonl");
     EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), "/srv/vigil/events.jsonl");
     ASSERT_NE(config.outputs[0].settings.find("fsync"), nullptr) << "the plugin's defaults apply to it too";
     EXPECT_TRUE(std::get<bool>(*config.outputs[0].settings.find("fsync")));
+    EXPECT_EQ(config.outputs[1].type, "store");
+    EXPECT_EQ(std::get<std::string>(*config.outputs[1].settings.find("path")), "/srv/vigil/events.db");
+    EXPECT_FALSE(config.outputs[1].include_raw) << "the store keeps what reports show, not Graph's record";
+    EXPECT_EQ(std::get<int64_t>(*config.outputs[1].settings.find("retention")), int64_t{400} * 86'400'000);
     EXPECT_EQ(config.agent.workers, 4);
+}
+
+TEST_F(ConfigLoaderTest, TheStoreCanBeMovedOrTurnedOffAndAnyOutputDisabled) {
+    const std::string base = dir_.path().string();
+    Config config = load(dir_.write("vigil.yaml",
+                                    "agent: {data_dir: /srv/vigil}\noutputs:\n"
+                                    "  - {type: store, path: ./reports/events.db, include_raw: true}\n"
+                                    "  - {type: jsonl, path: ./a.jsonl, enabled: false}\n"));
+    ASSERT_EQ(config.outputs.size(), 1u) << "a disabled output is left out";
+    EXPECT_EQ(std::get<std::string>(*config.outputs[0].settings.find("path")), base + "/reports/events.db");
+    EXPECT_TRUE(config.outputs[0].include_raw);
+
+    config =
+        load(dir_.write("vigil.yaml", "outputs:\n  - {type: store, enabled: false}\n  - {type: jsonl, path: a}\n"));
+    ASSERT_EQ(config.outputs.size(), 1u);
+    EXPECT_EQ(config.outputs[0].type, "jsonl") << "the store turned off is not added back";
+
+    try {
+        load(dir_.write("vigil.yaml", "outputs:\n  - {type: store, retention: 1h, enabled: false}\n"));
+        FAIL() << "a disabled output is still checked";
+    } catch (const ConfigError& failure) {
+        ASSERT_EQ(failure.problems().size(), 1u);
+        EXPECT_NE(failure.problems()[0].to_string().find("retention"), std::string::npos)
+            << failure.problems()[0].to_string();
+    }
 }
 
 TEST_F(ConfigLoaderTest, WarnsAboutALiteralSecretButAcceptsIt) {

@@ -1,0 +1,95 @@
+#include "outputs/store_output.hpp"
+
+#include "store/event_record_reader.hpp"
+#include "store/event_store.hpp"
+
+#include <vigil/plugin.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+namespace {
+
+class StoreOutput {
+public:
+    static constexpr vigil_plugin_kind kind = VIGIL_KIND_OUTPUT;
+    static constexpr const char* name = "store";
+    static constexpr const char* version = "1.0.0";
+    static constexpr const char* description = "The event store that reports read (SQLite)";
+    static constexpr int64_t kDayMs = 86'400'000;
+    static constexpr vigil_config_key config_keys[] = {
+        sdk::key("path", VIGIL_VALUE_PATH, nullptr, "the SQLite file (default: events.db in data_dir)"),
+        sdk::key("retention", VIGIL_VALUE_DURATION, "400d",
+                 "how long events are kept, by their time (at least a day; default: 400d, a year and a season)", false,
+                 kDayMs, 100 * 365 * kDayMs),
+    };
+
+    StoreOutput(sdk::Host host, const sdk::Config& config)
+        : host_(host), path_(config.get_string("path")), retention_ms_(config.get_duration_ms("retention")) {
+        if (path_.empty()) throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT, "'path' is empty: name the store's file");
+    }
+
+    void open(std::string_view /*resume_token: the store is idempotent by id, so it needs none*/) {
+        try {
+            if (!store_) store_ = std::make_unique<EventStore>(path_, false);
+        } catch (const std::exception& failure) {
+            throw sdk::Error(VIGIL_ERR_IO, failure.what());
+        }
+    }
+
+    vigil_status write(std::span<const vigil_record* const> records) {
+        if (!store_) open("");
+        try {
+            std::string reason;
+            const EventStore::InsertCounts counts = store_->insert(records.size(), [&](size_t i, StoredEventView& out) {
+                const vigil_record& record = *records[i];
+                if (!reader_.read(std::string_view(record.json.data, record.json.size), out, reason)) {
+                    // The host serialized this record itself: it cannot be malformed unless memory is.
+                    throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
+                                     "event " + std::string(record.id.data, record.id.size) + ": " + reason);
+                }
+                out.id = std::string_view(record.id.data, record.id.size);
+                out.connector = std::string_view(record.connector.data, record.connector.size);
+                out.time_ms = record.time_ms;
+            });
+            if (counts.duplicates > 0) {
+                host_.info(std::to_string(counts.duplicates) + " events already in the store were not stored again");
+            }
+            prune_now_and_then();
+        } catch (const sdk::Error&) {
+            throw;
+        } catch (const std::exception& failure) {
+            throw sdk::Error(VIGIL_ERR_IO, failure.what());
+        }
+        return VIGIL_OK;
+    }
+
+private:
+    // At most hourly: deleting a day's events is a large transaction, not something to do per batch.
+    void prune_now_and_then() {
+        const int64_t now = host_.now_ms();
+        if (now - last_prune_ms_ < 3'600'000) return;
+        last_prune_ms_ = now;
+        if (const size_t removed = store_->prune(now - retention_ms_); removed > 0) {
+            host_.info(std::to_string(removed) + " events older than the store's retention were deleted");
+        }
+    }
+
+    sdk::Host host_;
+    std::string path_;
+    int64_t retention_ms_;
+    int64_t last_prune_ms_ = 0;
+    std::unique_ptr<EventStore> store_;  // opened by open(): create() does no I/O
+    EventRecordReader reader_;
+};
+
+}  // namespace
+
+const vigil_plugin_descriptor* store_output_descriptor() {
+    return sdk::describe<StoreOutput>();
+}
+
+}  // namespace vigil

@@ -1,0 +1,207 @@
+#include "store/event_store.hpp"
+
+#include <array>
+#include <filesystem>
+#include <stdexcept>
+
+namespace vigil {
+
+namespace {
+
+// `seq` is the store's own order of arrival (the rowid: appending to the table is cheap). `key` makes the store
+// idempotent: Graph ids are unique per tenant, and a third-party connector's per connector.
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS events(
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL, time_ms INTEGER NOT NULL, connector TEXT NOT NULL,
+    organization TEXT NOT NULL, source_group TEXT NOT NULL, tenant_id TEXT NOT NULL,
+    action TEXT NOT NULL, object_type TEXT NOT NULL, what TEXT NOT NULL, who TEXT NOT NULL,
+    where_name TEXT NOT NULL, workstation TEXT NOT NULL, status TEXT NOT NULL,
+    record TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events(id, tenant_id, connector);
+CREATE INDEX IF NOT EXISTS events_time ON events(connector, time_ms);
+CREATE INDEX IF NOT EXISTS events_organization ON events(organization, connector, time_ms);
+)SQL";
+
+constexpr const char* kColumns =
+    "id, time_ms, connector, organization, source_group, tenant_id, action, object_type, what, who, where_name, "
+    "workstation, status, record";
+
+// The fields a report may tally, and their columns: never a caller's text in the SQL.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTallyColumns{{
+    {"organization", "organization"},
+    {"source_group", "source_group"},
+    {"tenant_id", "tenant_id"},
+    {"action", "action"},
+    {"object_type", "object_type"},
+    {"what", "what"},
+    {"who", "who"},
+    {"where", "where_name"},
+    {"workstation", "workstation"},
+    {"status", "status"},
+    {"connector", "connector"},
+}};
+
+StoredEventView row_event(const sqlite::Statement& row) {
+    StoredEventView event;
+    event.id = row.column_text(0);
+    event.time_ms = row.column_int(1);
+    event.connector = row.column_text(2);
+    event.organization = row.column_text(3);
+    event.source_group = row.column_text(4);
+    event.tenant_id = row.column_text(5);
+    event.action = row.column_text(6);
+    event.object_type = row.column_text(7);
+    event.what = row.column_text(8);
+    event.who = row.column_text(9);
+    event.where = row.column_text(10);
+    event.workstation = row.column_text(11);
+    event.status = row.column_text(12);
+    event.record = row.column_text(13);
+    return event;
+}
+
+}  // namespace
+
+std::string default_event_store_path(const std::string& data_dir) {
+    return (std::filesystem::path(data_dir) / "events.db").string();
+}
+
+EventStore::EventStore(const std::string& path, bool read_only) : db_(path, read_only) {
+    if (read_only) return;
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec("PRAGMA synchronous=FULL");  // a batch the output confirmed survives a power loss
+    // Inserting into the id index touches pages all over it: keep more of them in memory than the 2 MB default.
+    db_.exec("PRAGMA cache_size=-65536");
+    db_.exec(kSchema);
+    insert_.emplace(db_, (std::string("INSERT INTO events(") + kColumns +
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+                             .c_str());
+}
+
+EventStore::InsertCounts EventStore::insert(const std::vector<StoredEventView>& events) {
+    return insert(events.size(), [&](size_t i, StoredEventView& out) { out = events[i]; });
+}
+
+EventStore::InsertCounts EventStore::insert(size_t count, const EventSource& read) {
+    InsertCounts counts;
+    sqlite::Transaction transaction(db_);
+    StoredEventView event;
+    for (size_t i = 0; i < count; ++i) {
+        read(i, event);
+        sqlite::Statement& insert = *insert_;
+        insert.bind(1, event.id);
+        insert.bind(2, event.time_ms);
+        insert.bind(3, event.connector);
+        insert.bind(4, event.organization);
+        insert.bind(5, event.source_group);
+        insert.bind(6, event.tenant_id);
+        insert.bind(7, event.action);
+        insert.bind(8, event.object_type);
+        insert.bind(9, event.what);
+        insert.bind(10, event.who);
+        insert.bind(11, event.where);
+        insert.bind(12, event.workstation);
+        insert.bind(13, event.status);
+        insert.bind(14, event.record);
+        insert.run();
+        (sqlite3_changes(db_.handle()) > 0 ? counts.stored : counts.duplicates) += 1;
+    }
+    transaction.commit();
+    return counts;
+}
+
+size_t EventStore::prune(int64_t before_ms) {
+    // Per connector, so that each delete walks the (connector, time_ms) index instead of the whole table.
+    std::vector<std::string> connectors;
+    {
+        sqlite::Statement list(db_, "SELECT DISTINCT connector FROM events");
+        while (list.step()) connectors.emplace_back(list.column_text(0));
+        list.reset();
+    }
+    size_t removed = 0;
+    sqlite::Transaction transaction(db_);
+    sqlite::Statement remove(db_, "DELETE FROM events WHERE connector = ? AND time_ms < ?");
+    for (const std::string& connector : connectors) {
+        remove.bind(1, std::string_view(connector));
+        remove.bind(2, before_ms);
+        remove.run();
+        removed += static_cast<size_t>(sqlite3_changes(db_.handle()));
+    }
+    transaction.commit();
+    return removed;
+}
+
+EventStore::Filter EventStore::filter_of(const EventQuery& query) {
+    Filter filter;
+    filter.sql = " WHERE connector = ? AND time_ms >= ? AND time_ms < ?";
+    const std::pair<const std::string*, const char*> narrowing[] = {
+        {&query.organization, "organization"},
+        {&query.source_group, "source_group"},
+        {&query.tenant_id, "tenant_id"},
+        {&query.who, "who"},
+        {&query.action, "action"},
+        {&query.object_type, "object_type"},
+        {&query.status, "status"},
+    };
+    for (const auto& [value, column] : narrowing) {
+        if (value->empty()) continue;
+        filter.sql += std::string(" AND ") + column + " = ?";
+        filter.texts.emplace_back(*value);
+    }
+    return filter;
+}
+
+void EventStore::bind_filter(sqlite::Statement& statement, const EventQuery& query, const Filter& filter) {
+    statement.bind(1, std::string_view(query.connector));
+    statement.bind(2, query.since_ms);
+    statement.bind(3, query.until_ms);
+    int index = 4;
+    for (const std::string_view text : filter.texts) statement.bind(index++, text);
+}
+
+void EventStore::query(const EventQuery& query, const std::function<bool(const StoredEventView&)>& row) const {
+    const Filter filter = filter_of(query);
+    sqlite::Statement select(
+        db_,
+        (std::string("SELECT ") + kColumns + " FROM events" + filter.sql + " ORDER BY time_ms DESC, seq DESC").c_str());
+    bind_filter(select, query, filter);
+    size_t given = 0;
+    while (given < query.limit && select.step()) {
+        ++given;
+        if (!row(row_event(select))) break;
+    }
+    select.reset();
+}
+
+size_t EventStore::count(const EventQuery& query) const {
+    const Filter filter = filter_of(query);
+    sqlite::Statement select(db_, ("SELECT count(*) FROM events" + filter.sql).c_str());
+    bind_filter(select, query, filter);
+    select.step();
+    const auto events = static_cast<size_t>(select.column_int(0));
+    select.reset();
+    return events;
+}
+
+std::vector<EventStore::Tally> EventStore::tally(const EventQuery& query, std::string_view field, size_t limit) const {
+    std::string_view column;
+    for (const auto& [name, column_name] : kTallyColumns) {
+        if (name == field) column = column_name;
+    }
+    if (column.empty()) throw std::invalid_argument("no event field '" + std::string(field) + "' to count by");
+    const Filter filter = filter_of(query);
+    const std::string sql = "SELECT " + std::string(column) + ", count(*) AS n FROM events" + filter.sql +
+                            " GROUP BY " + std::string(column) + " ORDER BY n DESC, " + std::string(column) +
+                            " LIMIT " + std::to_string(limit);
+    sqlite::Statement select(db_, sql.c_str());
+    bind_filter(select, query, filter);
+    std::vector<Tally> tallies;
+    while (select.step()) {
+        tallies.push_back(Tally{std::string(select.column_text(0)), static_cast<size_t>(select.column_int(1))});
+    }
+    select.reset();
+    return tallies;
+}
+
+}  // namespace vigil
