@@ -5,6 +5,7 @@
 #   emulator:   sign-ins served per second
 #   collection: 1 M sign-ins collected by vigil (entra_logons) and by a Python baseline, with the disk's rate
 #   state:      Entra State on a 100 k-user tenant: the full snapshot and a delta run after 1,000 changes
+#   store:      2 M events into the event store (SQLite), and the report queries on them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -50,6 +51,10 @@ python3 tests/bench/collect_bench.py build "${COLLECT_EVENTS:-1000000}"
 # Entra State (issue #5): a 100 k-user tenant's full snapshot, then a delta run after 1,000 changes.
 cmake --build --preset release --target state_bench >/dev/null
 ./build/tests/bench/state_bench build "${STATE_USERS:-100000}" "${STATE_GROUPS:-20000}"
+
+# The event store (issue #7): inserts per second the way the store output makes them, then the report queries.
+cmake --build --preset release --target store_bench >/dev/null
+./build/tests/bench/store_bench "${STORE_EVENTS:-2000000}"
 
 # Lua hooks (issue #6): a two-field hook's cost per event on one core (the no-hook pipeline is printed above).
 cmake --build --preset release --target hook_bench >/dev/null

@@ -11,7 +11,8 @@ namespace vigil {
 
 // Reads the fields the store indexes out of one serialized event record (contract section 4). The parser and its
 // padded buffer are reused from record to record: no allocation per event once warm. The views it fills point
-// into the reader (and into `record` itself) and stay valid until the next read().
+// into the reader (strings, unescaped: valid until the next read()) or into `record` itself (details and raw, as
+// JSON text).
 class EventRecordReader {
 public:
     // Fills out from record; false (with reason set) when the record is not a JSON object with string fields.

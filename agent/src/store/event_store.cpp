@@ -8,24 +8,25 @@ namespace vigil {
 
 namespace {
 
-// `seq` is the store's own order of arrival (the rowid: appending to the table is cheap). `key` makes the store
-// idempotent: Graph ids are unique per tenant, and a third-party connector's per connector.
+// `seq` is the store's own order of arrival (the rowid: appending to the table is cheap). `events_key` makes the
+// store idempotent: Graph ids are unique per tenant, a third-party connector's per connector, and an event's time
+// never changes (the spool de-duplicates by time and id too).
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS events(
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL, time_ms INTEGER NOT NULL, connector TEXT NOT NULL,
     organization TEXT NOT NULL, source_group TEXT NOT NULL, tenant_id TEXT NOT NULL,
     action TEXT NOT NULL, object_type TEXT NOT NULL, what TEXT NOT NULL, who TEXT NOT NULL,
-    where_name TEXT NOT NULL, workstation TEXT NOT NULL, status TEXT NOT NULL,
-    record TEXT NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events(id, tenant_id, connector);
+    where_name TEXT NOT NULL, workstation TEXT NOT NULL, status TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_bodies(seq INTEGER PRIMARY KEY, details TEXT NOT NULL, raw TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events(tenant_id, connector, time_ms, id);
 CREATE INDEX IF NOT EXISTS events_time ON events(connector, time_ms);
 CREATE INDEX IF NOT EXISTS events_organization ON events(organization, connector, time_ms);
 )SQL";
 
 constexpr const char* kColumns =
     "id, time_ms, connector, organization, source_group, tenant_id, action, object_type, what, who, where_name, "
-    "workstation, status, record";
+    "workstation, status";
 
 // The fields a report may tally, and their columns: never a caller's text in the SQL.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTallyColumns{{
@@ -57,7 +58,8 @@ StoredEventView row_event(const sqlite::Statement& row) {
     event.where = row.column_text(10);
     event.workstation = row.column_text(11);
     event.status = row.column_text(12);
-    event.record = row.column_text(13);
+    event.details = row.column_text(13);
+    event.raw = row.column_text(14);
     return event;
 }
 
@@ -69,14 +71,21 @@ std::string default_event_store_path(const std::string& data_dir) {
 
 EventStore::EventStore(const std::string& path, bool read_only) : db_(path, read_only) {
     if (read_only) return;
+    // Larger pages than the 4 kB default: fewer pages, b-tree levels and page headers for the same events (a new
+    // store only; an existing one keeps the size it was made with).
+    db_.exec("PRAGMA page_size=16384");
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec("PRAGMA synchronous=FULL");  // a batch the output confirmed survives a power loss
     // Inserting into the id index touches pages all over it: keep more of them in memory than the 2 MB default.
     db_.exec("PRAGMA cache_size=-65536");
+    // A batch is megabytes: checkpoint the WAL into the database every 64 MB rather than after every batch, so
+    // that the index pages a run of batches keeps changing are copied (and synced) once per checkpoint.
+    db_.exec("PRAGMA wal_autocheckpoint=16384");
     db_.exec(kSchema);
     insert_.emplace(db_, (std::string("INSERT INTO events(") + kColumns +
-                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
                              .c_str());
+    insert_body_.emplace(db_, "INSERT INTO event_bodies(seq, details, raw) VALUES(?,?,?)");
 }
 
 EventStore::InsertCounts EventStore::insert(const std::vector<StoredEventView>& events) {
@@ -103,9 +112,21 @@ EventStore::InsertCounts EventStore::insert(size_t count, const EventSource& rea
         insert.bind(11, event.where);
         insert.bind(12, event.workstation);
         insert.bind(13, event.status);
-        insert.bind(14, event.record);
         insert.run();
-        (sqlite3_changes(db_.handle()) > 0 ? counts.stored : counts.duplicates) += 1;
+        if (sqlite3_changes(db_.handle()) == 0) {
+            ++counts.duplicates;
+            continue;
+        }
+        ++counts.stored;
+        sqlite::Statement& body = *insert_body_;
+        body.bind(1, sqlite3_last_insert_rowid(db_.handle()));
+        body.bind(2, event.details.empty() ? std::string_view("[]") : event.details);
+        if (event.raw.empty()) {
+            body.bind_null(3);
+        } else {
+            body.bind(3, event.raw);
+        }
+        body.run();
     }
     transaction.commit();
     return counts;
@@ -121,8 +142,14 @@ size_t EventStore::prune(int64_t before_ms) {
     }
     size_t removed = 0;
     sqlite::Transaction transaction(db_);
+    sqlite::Statement remove_bodies(db_,
+                                    "DELETE FROM event_bodies WHERE seq IN "
+                                    "(SELECT seq FROM events WHERE connector = ? AND time_ms < ?)");
     sqlite::Statement remove(db_, "DELETE FROM events WHERE connector = ? AND time_ms < ?");
     for (const std::string& connector : connectors) {
+        remove_bodies.bind(1, std::string_view(connector));
+        remove_bodies.bind(2, before_ms);
+        remove_bodies.run();
         remove.bind(1, std::string_view(connector));
         remove.bind(2, before_ms);
         remove.run();
@@ -162,9 +189,11 @@ void EventStore::bind_filter(sqlite::Statement& statement, const EventQuery& que
 
 void EventStore::query(const EventQuery& query, const std::function<bool(const StoredEventView&)>& row) const {
     const Filter filter = filter_of(query);
-    sqlite::Statement select(
-        db_,
-        (std::string("SELECT ") + kColumns + " FROM events" + filter.sql + " ORDER BY time_ms DESC, seq DESC").c_str());
+    // Joined for the rows given only: the filter runs on the narrow table.
+    sqlite::Statement select(db_, (std::string("SELECT ") + kColumns +
+                                   ", b.details, b.raw FROM events LEFT JOIN event_bodies b ON b.seq = events.seq" +
+                                   filter.sql + " ORDER BY time_ms DESC, events.seq DESC")
+                                      .c_str());
     bind_filter(select, query, filter);
     size_t given = 0;
     while (given < query.limit && select.step()) {

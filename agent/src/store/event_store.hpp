@@ -27,7 +27,8 @@ struct StoredEventView {
     std::string_view where;
     std::string_view workstation;
     std::string_view status;
-    std::string_view record;  // the whole event record as JSON (without `raw` unless the store keeps it)
+    std::string_view details;  // JSON
+    std::string_view raw;      // JSON, or empty when the store does not keep it
 };
 
 // What a report asks for: one connector's events in a time range, narrowed by any of the other fields (exact
@@ -40,10 +41,13 @@ struct EventQuery {
     size_t limit = SIZE_MAX;
 };
 
-// The built-in event store on SQLite: what reports read. One table of events, idempotent by (tenant, connector,
-// id), so a replayed batch or a second agent delivering the same event stores it once; indexed for the report
-// queries (a connector's time range, optionally one organization's). One writer (the store output's thread);
-// readers (reports) open their own read-only connection. WAL, synchronous=FULL: an insert that returned is on disk.
+// The built-in event store on SQLite: what reports read. A narrow table of the fields reports filter and count on,
+// and beside it the bodies (details, raw) that only the rows a report shows need: a filter that scans a month reads
+// a few hundred bytes per event, not kilobytes. Idempotent by (tenant, connector, time, id), an index that grows
+// at its end as events arrive in time order (a random id first would rewrite pages all over it with every batch),
+// so a replayed batch or a second agent delivering the same event stores it once. Indexed for the report queries:
+// a connector's time range, optionally one organization's. One writer (the store output's thread); readers
+// (reports) open their own read-only connection. WAL, synchronous=FULL: an insert that returned is on disk.
 class EventStore {
 public:
     // Opens or creates the store at path; throws sqlite::Error naming the file and what SQLite said.
@@ -88,6 +92,7 @@ private:
 
     mutable sqlite::Database db_;
     std::optional<sqlite::Statement> insert_;
+    std::optional<sqlite::Statement> insert_body_;
 };
 
 // The store's default file in the data folder.

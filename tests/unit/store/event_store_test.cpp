@@ -29,7 +29,7 @@ StoredEventView event(std::string_view id, int64_t time_ms, std::string_view who
     e.where = "contoso.example";
     e.workstation = "203.0.113.7";
     e.status = status;
-    e.record = R"({"id":"x"})";
+    e.details = R"([{"name":"application","value":"Portal"}])";
     return e;
 }
 
@@ -78,6 +78,22 @@ TEST_F(EventStoreTest, QueriesOneConnectorsTimeRangeNewestFirstNarrowedByAnyFiel
     limited.connector = "entra_logons";
     limited.limit = 2;
     EXPECT_EQ(ids(limited), (std::vector<std::string>{"e4", "e3"}));
+}
+
+TEST_F(EventStoreTest, GivesBackEachEventsDetailsAndRaw) {
+    StoredEventView with_raw = event("e1", kHourMs, "ann");
+    with_raw.raw = R"({"id":"e1"})";
+    StoredEventView without = event("e2", 2 * kHourMs, "bob");
+    without.details = {};
+    store_.insert({with_raw, without});
+    EventQuery query;
+    query.connector = "entra_logons";
+    std::vector<std::string> bodies;
+    store_.query(query, [&](const StoredEventView& e) {
+        bodies.push_back(std::string(e.details) + " " + std::string(e.raw));
+        return true;
+    });
+    EXPECT_EQ(bodies, (std::vector<std::string>{"[] ", R"([{"name":"application","value":"Portal"}] {"id":"e1"})"}));
 }
 
 TEST_F(EventStoreTest, StoresAnEventOncePerTenantAndConnector) {
