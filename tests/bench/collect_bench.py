@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The collection benchmark (issue #4): the Graph emulator serves N sign-ins for one tenant (throttling off, no
-gzip); `vigil run --once` collects them to jsonl, and beside it in the same run a short Python script does the same
-(baseline_collector.py). Prints events/s, CPU seconds per million events, bytes written to disk per event and peak
+gzip); `vigil run --once` collects them to jsonl (the event store turned off, so that both write the same), then
+again with the event store on as it is by default ("+store"), and beside it in the same run a short Python script
+collects them to jsonl (baseline_collector.py). Prints events/s, CPU seconds per million events, bytes written to disk per event and peak
 RSS for both, and the disk's sequential write rate (dd with fdatasync).
 
     collect_bench.py BUILD_DIR [EVENTS]      (scripts/bench.sh runs it)
@@ -67,9 +68,11 @@ try:
     disk_mb_s = disk_rates[1]
 
     days = events * 0.5 / 86400 + 1  # sign-ins are 500 ms apart
-    with open(f"{work}/vigil.yaml", "w") as config:
-        config.write(f"""agent:
-  data_dir: {work}/var
+    def write_config(name, store):
+        """The agent's configuration: jsonl only like the baseline, or with the event store as by default."""
+        with open(f"{work}/{name}.yaml", "w") as config:
+            config.write(f"""agent:
+  data_dir: {work}/{name}
   plugin_dirs: [{build}/plugins]
   log: {{level: warn, file: {work}/vigil.log}}
   graph: {{requests: 1000000, window: 1s}}
@@ -87,13 +90,20 @@ organizations:
           entra_logons: {{lag: 0s, backfill: {min(30, int(days) + 1)}d, chunk: 7d, non_interactive: true,
                           service_principal: true, managed_identity: true}}
 outputs:
-  - {{type: jsonl, path: {work}/events.jsonl}}
+  - {{type: jsonl, path: {work}/{name}.jsonl}}
+  - {{type: store, enabled: {'true' if store else 'false'}}}
 """)
+
+    write_config("vigil", store=False)
+    write_config("with-store", store=True)
     profile = ["perf", "record", *os.environ.get("BENCH_PERF_ARGS", "-g").split(), "-o", os.environ["BENCH_PERF"], "--"] if os.environ.get("BENCH_PERF") else []
     if os.environ.get("BENCH_STRACE"):  # syscall counts instead of a profile
         profile = ["strace", "-c", "-f", "-o", os.environ["BENCH_STRACE"]]
     vigil = measure(profile + [f"{build}/vigil", "run", "--config", f"{work}/vigil.yaml", "--once"])
-    vigil_events = sum(1 for _ in open(f"{work}/events.jsonl"))
+    vigil_events = sum(1 for _ in open(f"{work}/vigil.jsonl"))
+    # The same with the event store (on by default; reports read it): one more output, a second copy of each event.
+    with_store = measure([f"{build}/vigil", "run", "--config", f"{work}/with-store.yaml", "--once"])
+    with_store_events = sum(1 for _ in open(f"{work}/with-store.jsonl"))
     baseline = measure([sys.executable, f"{here}/baseline_collector.py", env["URL"], env["CA_FILE"], tenant,
                         client_id, secret, f"{work}/baseline.jsonl"])
     baseline_events = int(baseline[4])
@@ -104,6 +114,7 @@ outputs:
     print(f"{'':<10} {'events':>9} {'seconds':>8} {'events/s':>10} {'CPU s/M':>8} {'bytes/event':>12} "
           f"{'written MB/s':>13} {'peak RSS MB':>12}")
     for name, (seconds, cpu, rss, written, _), count in (("vigil", vigil, vigil_events),
+                                                        ("+store", with_store, with_store_events),
                                                         ("baseline", baseline, baseline_events)):
         print(f"{name:<10} {count:>9} {seconds:>8.2f} {count / seconds:>10.0f} {cpu / count * 1e6:>8.2f} "
               f"{written / count:>12.0f} {written / seconds / 1e6:>13.1f} {rss:>12.1f}")
