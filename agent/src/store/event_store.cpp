@@ -1,5 +1,8 @@
 #include "store/event_store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
 #include <filesystem>
 #include <stdexcept>
@@ -63,13 +66,25 @@ StoredEventView row_event(const sqlite::Statement& row) {
     return event;
 }
 
+// A new store is created 0600 (SQLite gives its -wal and -shm files the database file's mode), in its folder made
+// if missing: the events are the tenants' audit trail, for the agent's user only.
+std::string prepared(const std::string& path, bool read_only) {
+    if (read_only) return path;
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ignored;  // a folder that cannot be made is reported by SQLite's open, naming the file
+    if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    return path;
+}
+
 }  // namespace
 
 std::string default_event_store_path(const std::string& data_dir) {
     return (std::filesystem::path(data_dir) / "events.db").string();
 }
 
-EventStore::EventStore(const std::string& path, bool read_only) : db_(path, read_only) {
+EventStore::EventStore(const std::string& path, bool read_only) : db_(prepared(path, read_only), read_only) {
     if (read_only) return;
     // Larger pages than the 4 kB default: fewer pages, b-tree levels and page headers for the same events (a new
     // store only; an existing one keeps the size it was made with).

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 
 namespace vigil {
@@ -146,6 +148,15 @@ TEST_F(EventStoreTest, TalliesAFieldMostFrequentFirst) {
     EXPECT_EQ(by_user[1].value, "bob");
     EXPECT_EQ(store_.tally(failed, "who", 1).size(), 1u);
     EXPECT_THROW(store_.tally(failed, "who; DROP TABLE events", 10), std::invalid_argument);
+}
+
+TEST(EventStoreFile, ANewStoreIsPrivateInAFolderMadeForIt) {
+    test::TempDir dir;
+    const std::string path = dir.file("reports/events.db");
+    { EventStore store(path, false); }
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 TEST(EventStoreFile, AMissingStoreOpenedForReadingNamesTheFile) {
