@@ -22,6 +22,12 @@ bool is_guid(const std::string& text) {
 
 namespace {
 
+// The store keeps what reports show; the record as Graph sent it is most of an event's bytes, and stays in the other
+// outputs.
+bool keeps_raw_by_default(const std::string& output_type) {
+    return output_type != "store";
+}
+
 std::vector<std::string> top_keys(bool is_main) {
     if (is_main) return {"agent", "credentials", "organizations", "outputs"};
     return {"credentials", "organizations", "outputs"};  // agent settings belong in the main file
@@ -258,9 +264,7 @@ void ConfigLoader::read_outputs(const Document& document, const YAML::Node& node
         output.where = context.at(item);
         output.type = type;
         output.name = map.string_or("name", type);
-        // The store keeps what reports show; the record as Graph sent it is most of an event's bytes, and stays in
-        // the other outputs.
-        output.include_raw = map.bool_or("include_raw", type != "store");
+        output.include_raw = map.bool_or("include_raw", keeps_raw_by_default(type));
         output.settings = read_plugin_settings(map, "output '" + type + "'", plugin->schema);
         if (type == "store") store_listed_ = true;
         if (type == "store" && !item["path"].IsDefined()) {
@@ -278,6 +282,19 @@ void ConfigLoader::read_outputs(const Document& document, const YAML::Node& node
     }
 }
 
+void ConfigLoader::add_implicit_output(const PluginRegistry& registry, const std::string& type,
+                                       const std::string& path) {
+    const PluginInfo* plugin = registry.find(type, VIGIL_KIND_OUTPUT);
+    if (plugin == nullptr) return;
+    OutputConfig output;
+    output.type = output.name = type;
+    output.include_raw = keeps_raw_by_default(type);
+    output.where = Position{config_.main_file, 0, 0};
+    output.settings.set("path", path);
+    apply_defaults(plugin->schema, output.settings);
+    config_.outputs.push_back(std::move(output));
+}
+
 Config ConfigLoader::finish(const PluginRegistry& registry) {
     for (const Document& document : documents_) {
         if (!document.root.IsMap()) continue;
@@ -291,26 +308,13 @@ Config ConfigLoader::finish(const PluginRegistry& registry) {
         const YAML::Node outputs = document.root["outputs"];
         if (outputs.IsDefined()) read_outputs(document, outputs, registry);
     }
-    if (const PluginInfo* jsonl = registry.find("jsonl", VIGIL_KIND_OUTPUT); !outputs_listed_ && jsonl != nullptr) {
-        // No outputs configured: the default is a JSONL file in the data folder, with the plugin's defaults.
-        OutputConfig output;
-        output.type = output.name = "jsonl";
-        output.where = Position{config_.main_file, 0, 0};
-        output.settings.set("path", (std::filesystem::path(config_.agent.data_dir) / "events.jsonl").string());
-        apply_defaults(jsonl->schema, output.settings);
-        config_.outputs.push_back(std::move(output));
+    // No outputs configured: the default is a JSONL file in the data folder.
+    if (!outputs_listed_) {
+        add_implicit_output(registry, "jsonl",
+                            (std::filesystem::path(config_.agent.data_dir) / "events.jsonl").string());
     }
-    if (const PluginInfo* store = registry.find("store", VIGIL_KIND_OUTPUT); !store_listed_ && store != nullptr) {
-        // The event store is on even when not listed: the reports read it. `{type: store, enabled: false}` turns
-        // it off.
-        OutputConfig output;
-        output.type = output.name = "store";
-        output.include_raw = false;
-        output.where = Position{config_.main_file, 0, 0};
-        output.settings.set("path", default_event_store_path(config_.agent.data_dir));
-        apply_defaults(store->schema, output.settings);
-        config_.outputs.push_back(std::move(output));
-    }
+    // The event store is on even when not listed: the reports read it. `{type: store, enabled: false}` turns it off.
+    if (!store_listed_) add_implicit_output(registry, "store", default_event_store_path(config_.agent.data_dir));
     check_references();
     if (!problems_.empty()) throw ConfigError(problems_);
     return config_;

@@ -41,6 +41,8 @@ private:
     void read_connectors(const ReadContext& context, const YAML::Node& node, const PluginRegistry& registry,
                          SourceConfig& source);
     void read_outputs(const Document& document, const YAML::Node& node, const PluginRegistry& registry);
+    // Adds a built-in output the configuration did not list, writing to path, with its plugin's defaults.
+    void add_implicit_output(const PluginRegistry& registry, const std::string& type, const std::string& path);
     void check_references();
 
     Config config_;

@@ -36,16 +36,27 @@ public:
         try {
             if (!store_) store_ = std::make_unique<EventStore>(path_, false);
         } catch (const std::exception& failure) {
-            throw sdk::Error(VIGIL_ERR_IO, failure.what());
+            throw sdk::Error(VIGIL_ERR_IO, std::string(failure.what()) +
+                                               ": check that the agent's user can write there, or move the store "
+                                               "with the output's path:");
         }
     }
 
     vigil_status write(std::span<const vigil_record* const> records) {
-        if (!store_) open("");
         try {
+            // An event already past the retention (a backfill reaching far back) is not stored only to be deleted.
+            const int64_t oldest_kept_ms = host_.now_ms() - retention_ms_;
+            kept_.clear();
+            for (const vigil_record* record : records) {
+                if (record->time_ms >= oldest_kept_ms) kept_.push_back(record);
+            }
+            if (kept_.size() < records.size()) {
+                host_.info(std::to_string(records.size() - kept_.size()) +
+                           " events older than the store's retention were not stored");
+            }
             std::string reason;
-            const EventStore::InsertCounts counts = store_->insert(records.size(), [&](size_t i, StoredEventView& out) {
-                const vigil_record& record = *records[i];
+            const EventStore::InsertCounts counts = store_->insert(kept_.size(), [&](size_t i, StoredEventView& out) {
+                const vigil_record& record = *kept_[i];
                 if (!reader_.read(std::string_view(record.json.data, record.json.size), out, reason)) {
                     // The host serialized this record itself: it cannot be malformed unless memory is.
                     throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
@@ -84,6 +95,7 @@ private:
     int64_t last_prune_ms_ = 0;
     std::unique_ptr<EventStore> store_;  // opened by open(): create() does no I/O
     EventRecordReader reader_;
+    std::vector<const vigil_record*> kept_;  // the records of a batch within the retention; reused
 };
 
 }  // namespace

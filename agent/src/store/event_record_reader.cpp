@@ -56,8 +56,8 @@ bool EventRecordReader::read(std::string_view record, StoredEventView& out, std:
         {"status", &out.status},
     };
     for (const auto& [name, field] : wanted) *field = {};
-    out.details = {};
-    out.raw = {};
+    out.details_json = {};
+    out.raw_json = {};
     // Views into the padded copy, turned into views of the caller's record: they outlive the next iterate().
     const auto in_record = [&](std::string_view text) {
         return record.substr(static_cast<size_t>(text.data() - buffer_.data()), text.size());
@@ -79,7 +79,7 @@ bool EventRecordReader::read(std::string_view record, StoredEventView& out, std:
                    (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t')) {
                 text.remove_suffix(1);
             }
-            (key == "details" ? out.details : out.raw) = in_record(text);
+            (key == "details" ? out.details_json : out.raw_json) = in_record(text);
             continue;
         }
         for (const auto& [name, field] : wanted) {

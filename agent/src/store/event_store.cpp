@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <stdexcept>
@@ -61,8 +62,8 @@ StoredEventView row_event(const sqlite::Statement& row) {
     event.where = row.column_text(10);
     event.workstation = row.column_text(11);
     event.status = row.column_text(12);
-    event.details = row.column_text(13);
-    event.raw = row.column_text(14);
+    event.details_json = row.column_text(13);
+    event.raw_json = row.column_text(14);
     return event;
 }
 
@@ -135,11 +136,11 @@ EventStore::InsertCounts EventStore::insert(size_t count, const EventSource& rea
         ++counts.stored;
         sqlite::Statement& body = *insert_body_;
         body.bind(1, sqlite3_last_insert_rowid(db_.handle()));
-        body.bind(2, event.details.empty() ? std::string_view("[]") : event.details);
-        if (event.raw.empty()) {
+        body.bind(2, event.details_json.empty() ? std::string_view("[]") : event.details_json);
+        if (event.raw_json.empty()) {
             body.bind_null(3);
         } else {
-            body.bind(3, event.raw);
+            body.bind(3, event.raw_json);
         }
         body.run();
     }
@@ -237,7 +238,7 @@ std::vector<EventStore::Tally> EventStore::tally(const EventQuery& query, std::s
     const Filter filter = filter_of(query);
     const std::string sql = "SELECT " + std::string(column) + ", count(*) AS n FROM events" + filter.sql +
                             " GROUP BY " + std::string(column) + " ORDER BY n DESC, " + std::string(column) +
-                            " LIMIT " + std::to_string(limit);
+                            " LIMIT " + std::to_string(std::min<size_t>(limit, INT64_MAX));
     sqlite::Statement select(db_, sql.c_str());
     bind_filter(select, query, filter);
     std::vector<Tally> tallies;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pipeline/event.hpp"
 #include "util/sqlite.hpp"
 
 #include <cstdint>
@@ -11,24 +12,13 @@
 
 namespace vigil {
 
-// The fields of one event record (contract section 4) that the store indexes and the reports filter on. Views:
-// the caller keeps what they point to alive while the store uses them.
-struct StoredEventView {
-    std::string_view id;
-    int64_t time_ms = 0;
+// One stored event: the event's own fields (EventView: its details and raw as JSON, raw empty when the store does
+// not keep it) and where it came from. Views: the caller keeps what they point to alive while the store uses them.
+struct StoredEventView : EventView {
     std::string_view connector;
     std::string_view organization;
     std::string_view source_group;
     std::string_view tenant_id;
-    std::string_view action;
-    std::string_view object_type;
-    std::string_view what;
-    std::string_view who;
-    std::string_view where;
-    std::string_view workstation;
-    std::string_view status;
-    std::string_view details;  // JSON
-    std::string_view raw;      // JSON, or empty when the store does not keep it
 };
 
 // What a report asks for: one connector's events in a time range, narrowed by any of the other fields (exact

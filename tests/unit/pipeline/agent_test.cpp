@@ -5,6 +5,7 @@
 #include "hooks/hook_chain.hpp"
 #include "pipeline/connector_job.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "store/event_store.hpp"
 #include "support/test_support.hpp"
 #include "util/json_text.hpp"
 
@@ -129,6 +130,48 @@ TEST_F(AgentTest, JsonlRewindsLinesWrittenButNotConfirmed) {
     const auto got = lines();
     ASSERT_EQ(got.size(), 8u);
     for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(id_of(got[i]), "evt-" + std::to_string(i));
+}
+
+// The counter's events are dated from 2026-01-01: a long retention keeps them whenever the test runs.
+const std::string kStoreKeepingAll = "  - {type: store, retention: 36500d}\n";
+
+TEST_F(AgentTest, TheStoreHoldsEachEventsFieldsAndDetailsButNotRawByDefault) {
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 5, page_size: 2"), kStoreKeepingAll)), 0);
+    const EventStore store(dir_.file("var/events.db"), true);
+    EventQuery query;
+    query.connector = "counter";
+    std::vector<std::string> rows;
+    store.query(query, [&](const StoredEventView& e) {
+        rows.push_back(std::string(e.id) + "|" + std::to_string(e.time_ms) + "|" + std::string(e.organization) + "|" +
+                       std::string(e.tenant_id) + "|" + std::string(e.action) + "|" + std::string(e.object_type) + "|" +
+                       std::string(e.what) + "|" + std::string(e.who) + "|" + std::string(e.where) + "|" +
+                       std::string(e.workstation) + "|" + std::string(e.status) + "|" + std::string(e.details_json) +
+                       "|" + std::string(e.raw_json));
+        return true;
+    });
+    ASSERT_EQ(rows.size(), 5u);
+    EXPECT_EQ(rows[0], "evt-4|1767225604000|Contoso|" + kTenantA + "|Added|User|evt-4|admin@contoso.example|" +
+                           kTenantA + R"(|203.0.113.7|success|[{"name":"n","old":null,"new":1}]|)")
+        << "newest first; raw left out";
+
+    // With include_raw the record as received is kept too; with a short retention old events are not kept. (These
+    // two stores, added later, also receive the first run's events still in the spool.)
+    ASSERT_EQ(run_once(config_text(source(kTenantB, "total: 3, page_size: 2"),
+                                   "  - {type: store, name: raw, path: ./raw.db, include_raw: true, "
+                                   "retention: 36500d}\n  - {type: store, name: short, path: ./short.db, "
+                                   "retention: 1d}\n")),
+              0);
+    const EventStore with_raw(dir_.file("raw.db"), true);
+    std::vector<std::string> raws;
+    query.tenant_id = kTenantB;
+    with_raw.query(query, [&](const StoredEventView& e) {
+        raws.emplace_back(e.raw_json);
+        return true;
+    });
+    EXPECT_EQ(raws, (std::vector<std::string>{R"({"id":"evt-2","seq":2})", R"({"id":"evt-1","seq":1})",
+                                              R"({"id":"evt-0","seq":0})"}));
+    query.tenant_id.clear();
+    EXPECT_EQ(EventStore(dir_.file("short.db"), true).count(query), 0u) << "events older than a day are not kept";
 }
 
 TEST_F(AgentTest, JsonlFileIsReadableOnlyByOwnerAndGroup) {

@@ -26,17 +26,18 @@ TEST(EventRecordReader, ReadsTheIndexedFieldsOfARecordUnescaped) {
     EXPECT_EQ(event.where, "contoso.example");
     EXPECT_EQ(event.workstation, "203.0.113.7");
     EXPECT_EQ(event.status, "success");
-    EXPECT_EQ(event.details, R"([{"name":"x","old":"1","new":"2"}])");
-    EXPECT_EQ(event.raw, R"({"id":"r1","who":"not this one"})");
-    EXPECT_EQ(event.raw.data() + event.raw.size() + 1, record.data() + record.size()) << "a view of the record";
+    EXPECT_EQ(event.details_json, R"([{"name":"x","old":"1","new":"2"}])");
+    EXPECT_EQ(event.raw_json, R"({"id":"r1","who":"not this one"})");
+    EXPECT_EQ(event.raw_json.data() + event.raw_json.size() + 1, record.data() + record.size())
+        << "a view of the record";
 
     // The same reader again, on a shorter record without some fields: nothing left over from the first.
     ASSERT_TRUE(reader.read(R"({"id":"r2","who":"bob","status":"failure"})", event, reason));
     EXPECT_EQ(event.who, "bob");
     EXPECT_EQ(event.organization, "");
     EXPECT_EQ(event.what, "");
-    EXPECT_TRUE(event.details.empty());
-    EXPECT_TRUE(event.raw.empty());
+    EXPECT_TRUE(event.details_json.empty());
+    EXPECT_TRUE(event.raw_json.empty());
 }
 
 TEST(EventRecordReader, TakesAScalarRawAsItIs) {
@@ -44,8 +45,8 @@ TEST(EventRecordReader, TakesAScalarRawAsItIs) {
     StoredEventView event;
     std::string reason;
     ASSERT_TRUE(reader.read(R"({"id":"r3","details":[],"raw":"a line of text"})", event, reason)) << reason;
-    EXPECT_EQ(event.raw, R"("a line of text")");
-    EXPECT_EQ(event.details, "[]");
+    EXPECT_EQ(event.raw_json, R"("a line of text")");
+    EXPECT_EQ(event.details_json, "[]");
 }
 
 TEST(EventRecordReader, RefusesWhatIsNotARecord) {

@@ -31,7 +31,7 @@ StoredEventView event(std::string_view id, int64_t time_ms, std::string_view who
     e.where = "contoso.example";
     e.workstation = "203.0.113.7";
     e.status = status;
-    e.details = R"([{"name":"application","value":"Portal"}])";
+    e.details_json = R"([{"name":"application","value":"Portal"}])";
     return e;
 }
 
@@ -84,15 +84,15 @@ TEST_F(EventStoreTest, QueriesOneConnectorsTimeRangeNewestFirstNarrowedByAnyFiel
 
 TEST_F(EventStoreTest, GivesBackEachEventsDetailsAndRaw) {
     StoredEventView with_raw = event("e1", kHourMs, "ann");
-    with_raw.raw = R"({"id":"e1"})";
+    with_raw.raw_json = R"({"id":"e1"})";
     StoredEventView without = event("e2", 2 * kHourMs, "bob");
-    without.details = {};
+    without.details_json = {};
     store_.insert({with_raw, without});
     EventQuery query;
     query.connector = "entra_logons";
     std::vector<std::string> bodies;
     store_.query(query, [&](const StoredEventView& e) {
-        bodies.push_back(std::string(e.details) + " " + std::string(e.raw));
+        bodies.push_back(std::string(e.details_json) + " " + std::string(e.raw_json));
         return true;
     });
     EXPECT_EQ(bodies, (std::vector<std::string>{"[] ", R"([{"name":"application","value":"Portal"}] {"id":"e1"})"}));
@@ -147,6 +147,7 @@ TEST_F(EventStoreTest, TalliesAFieldMostFrequentFirst) {
     EXPECT_EQ(by_user[0].events, 2u);
     EXPECT_EQ(by_user[1].value, "bob");
     EXPECT_EQ(store_.tally(failed, "who", 1).size(), 1u);
+    EXPECT_EQ(store_.tally(failed, "who", SIZE_MAX).size(), 2u) << "no limit";
     EXPECT_THROW(store_.tally(failed, "who; DROP TABLE events", 10), std::invalid_argument);
 }
 
