@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 
@@ -71,6 +72,12 @@ bool play_faults(GraphEmulator& emulator, const Tenant& tenant, Poco::Net::HTTPS
         Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
         socket.setLinger(true, 0);
         socket.close();
+        return true;
+    }
+    if (every(faults.drop_every)) {
+        // Both directions shut at the TCP level, no TLS close_notify: the client reads an unexpected end of stream,
+        // as when a server or proxy drops a connection mid-exchange.
+        ::shutdown(static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().impl()->sockfd(), SHUT_RDWR);
         return true;
     }
     if (every(faults.throttle_every)) {

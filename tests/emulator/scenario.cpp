@@ -99,6 +99,7 @@ Scenario Scenario::load(const std::string& path) {
             if (faults["unavailable_every"]) tenant.faults.unavailable_every = faults["unavailable_every"].as<int>();
             if (faults["malformed_every"]) tenant.faults.malformed_every = faults["malformed_every"].as<int>();
             if (faults["reset_every"]) tenant.faults.reset_every = faults["reset_every"].as<int>();
+            if (faults["drop_every"]) tenant.faults.drop_every = faults["drop_every"].as<int>();
         }
         scenario.tenants.push_back(std::move(tenant));
     }

@@ -39,6 +39,7 @@ struct Faults {
     int unavailable_every = 0;      // 503 without Retry-After
     int malformed_every = 0;        // 200 with a page cut short (not valid JSON)
     int reset_every = 0;            // the connection is reset before any response
+    int drop_every = 0;             // the connection ends (TCP FIN, no TLS close_notify) before any response
 };
 
 // How big the tenant's directory is (users, groups, applications); roles, service principals, MFA registration and

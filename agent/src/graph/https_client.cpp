@@ -189,6 +189,12 @@ HttpResponse HttpsClient::send(const std::string& method, const std::string& url
         return result;
     } catch (const Poco::Net::SSLException& failure) {
         session.reset();
+        // A server (or a proxy) that drops the connection mid-exchange: OpenSSL 3 reports the missing close_notify
+        // as an SSL error, but it is the network's fault, not the certificates', and worth another attempt.
+        if (dynamic_cast<const Poco::Net::SSLConnectionUnexpectedlyClosedException*>(&failure) != nullptr ||
+            failure.displayText().find("unexpected eof") != std::string::npos) {
+            throw TransportError("the connection to " + where + " ended unexpectedly: " + failure.displayText());
+        }
         throw TlsError("TLS with " + where + " failed: " + failure.displayText() +
                        (options_.ca_file.empty() ? std::string("; if the server uses a private CA, set tls.ca_file")
                                                  : "; the CA file in use is " + options_.ca_file));
