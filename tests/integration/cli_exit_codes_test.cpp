@@ -79,7 +79,7 @@ TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
     EXPECT_EQ(test::run_vigil({"plugins", "list", "--config", config}, dir.file("o")), 0);
     const std::string out = test::read_file(dir.file("o.out"));
     const std::string abi = "1." + std::to_string(VIGIL_ABI_MINOR);
-    EXPECT_NE(out.find("jsonl               output     1.0.0     " + abi + "   (built-in)"), std::string::npos) << out;
+    EXPECT_NE(out.find("jsonl               output     1.1.0     " + abi + "   (built-in)"), std::string::npos) << out;
     EXPECT_NE(
         out.find("counter             connector  1.0.0     " + abi + "   " + test::test_plugin_dir() + "/counter.so"),
         std::string::npos)
