@@ -39,6 +39,8 @@ void write_file(const std::string& path, const std::string& content) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
 }
 
+}  // namespace
+
 // A CA of its own and a loopback server certificate signed by it, written to state_dir.
 std::string make_tls_material(const std::string& state_dir) {
     std::filesystem::create_directories(state_dir);
@@ -63,6 +65,8 @@ std::string make_tls_material(const std::string& state_dir) {
                                  std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     return state_dir + "/ca.pem";
 }
+
+namespace {
 
 class NotFound : public Poco::Net::HTTPRequestHandler {
 public:

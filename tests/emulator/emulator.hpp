@@ -24,6 +24,10 @@ namespace vigil::emulator {
 
 int64_t now_ms();
 
+// A CA of its own and a loopback server certificate (localhost, 127.0.0.1) signed by it, written to state_dir as
+// ca.pem, server.pem and server.key (0600). Returns the path of ca.pem. Any test receiver can serve TLS with them.
+std::string make_tls_material(const std::string& state_dir);
+
 // One request as the emulator saw it, for tests to check what the agent sent (and when).
 struct LoggedRequest {
     std::string method;

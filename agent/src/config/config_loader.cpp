@@ -24,8 +24,10 @@ namespace {
 
 // The store keeps what reports show; the record as Graph sent it is most of an event's bytes, and stays in the other
 // outputs.
+// Graph's record is most of an event's bytes: the jsonl file (the archive) and third-party outputs get it; the
+// store and the SIEM feeds, whose receivers index every byte, only when asked (include_raw: true).
 bool keeps_raw_by_default(const std::string& output_type) {
-    return output_type != "store";
+    return output_type != "store" && output_type != "syslog";
 }
 
 std::vector<std::string> top_keys(bool is_main) {

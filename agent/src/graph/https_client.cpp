@@ -1,5 +1,7 @@
 #include "graph/https_client.hpp"
 
+#include "util/ssl_setup.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
 #include <Poco/Net/Context.h>
@@ -7,9 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLException.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 
 #include <Poco/URI.h>
@@ -22,21 +22,6 @@
 namespace vigil::graph {
 
 namespace {
-
-// Poco's SSL layer asks its certificate handler what to do with a certificate that failed verification; left
-// alone, it would create a console handler that prompts. Ours rejects, always.
-void initialize_ssl_once() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        Poco::Net::initializeSSL();
-        Poco::Net::Context::Params params;
-        params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-        params.loadDefaultCAs = true;
-        Poco::Net::SSLManager::instance().initializeClient(
-            nullptr, new Poco::Net::RejectCertificateHandler(false),
-            new Poco::Net::Context(Poco::Net::Context::CLIENT_USE, params));
-    });
-}
 
 std::string lower(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
