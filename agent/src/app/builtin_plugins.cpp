@@ -1,5 +1,6 @@
 #include "app/builtin_plugins.hpp"
 
+#include "outputs/http_output.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/store_output.hpp"
 #include "outputs/syslog_output.hpp"
@@ -11,6 +12,7 @@ void register_builtin_plugins(PluginRegistry& registry) {
     registry.add_builtin(jsonl_output_descriptor());
     registry.add_builtin(store_output_descriptor());
     registry.add_builtin(syslog_output_descriptor());
+    registry.add_builtin(http_output_descriptor());
 }
 
 }  // namespace vigil

@@ -166,6 +166,7 @@ std::vector<std::string> PluginRegistry::names(vigil_plugin_kind kind) const {
     for (const auto& plugin : plugins_) {
         if (plugin.kind() == kind) result.push_back(plugin.name());
     }
+    std::sort(result.begin(), result.end());  // for people reading a list of choices
     return result;
 }
 

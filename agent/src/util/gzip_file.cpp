@@ -102,6 +102,22 @@ void gzip_file(const std::string& path) {
     sync_folder_of(target);
 }
 
+void gzip_buffer(std::string_view data, std::string& out) {
+    z_stream stream{};
+    if (deflateInit2(&stream, 1, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("cannot compress: zlib would not start");
+    out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int result = deflate(&stream, Z_FINISH);
+    const size_t written = out.size() - stream.avail_out;
+    deflateEnd(&stream);
+    if (result != Z_STREAM_END) throw std::runtime_error("cannot compress: zlib stopped early");
+    out.resize(written);
+}
+
 std::string gunzip_file(const std::string& path) {
     gzFile file = gzopen(path.c_str(), "rb");
     if (file == nullptr) fail("open", path);
