@@ -1,7 +1,9 @@
 #include "outputs/http_output.hpp"
 
+#include "outputs/event_format.hpp"
 #include "outputs/http_body.hpp"
 #include "outputs/http_poster.hpp"
+#include "store/event_record_reader.hpp"
 #include "util/gzip_file.hpp"
 
 #include <vigil/plugin.hpp>
@@ -71,6 +73,8 @@ public:
         sdk::key(
             "token", VIGIL_VALUE_STRING, "",
             "sent as Authorization: Bearer, Splunk (splunk_hec) or ApiKey (elasticsearch); use ${env:} or ${file:}"),
+        sdk::key("format", VIGIL_VALUE_STRING, "native",
+                 "each event as its record (native) or mapped to ocsf or ecs (docs/formats.md)"),
         sdk::key("gzip", VIGIL_VALUE_BOOL, "true", "compress request bodies (Content-Encoding: gzip)"),
         sdk::key("index", VIGIL_VALUE_STRING, "",
                  "elasticsearch: the index (default vigil-events); splunk_hec: the index"),
@@ -95,6 +99,9 @@ public:
           max_request_bytes_(static_cast<size_t>(config.get_int("max_request_mb")) << 20),
           max_request_events_(static_cast<size_t>(config.get_int("max_request_events"))) {
         format_.mode = mode_of(config.get_string("mode"));
+        if (!parse_event_format(config.get_string("format"), event_format_))
+            throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
+                             "format: '" + config.get_string("format") + "' is not native, ocsf or ecs");
         format_.index = config.get_string("index");
         if (format_.mode == HttpMode::elasticsearch && format_.index.empty()) format_.index = "vigil-events";
         format_.sourcetype = config.get_string("sourcetype");
@@ -108,7 +115,9 @@ public:
 
     void open(std::string_view /*resume_token*/) {}  // connects at the first batch: a receiver down at start-up waits
 
-    vigil_status write(std::span<const vigil_record* const> records) {
+    vigil_status write(std::span<const vigil_record* const> batch) {
+        const std::span<const vigil_record* const> records =
+            event_format_ == EventFormat::native ? batch : formatted(batch);
         pending_.resize(records.size());
         for (uint32_t i = 0; i < records.size(); ++i) pending_[i] = i;
         int64_t wait_ms = retry_wait_ms_;
@@ -128,6 +137,33 @@ public:
     }
 
 private:
+    // The batch with each record's JSON mapped to event_format_: copies of the records pointing into formatted_.
+    std::span<const vigil_record* const> formatted(std::span<const vigil_record* const> batch) {
+        formatted_.clear();
+        offsets_.clear();
+        for (const vigil_record* record : batch) {
+            const std::string_view json(record->json.data, record->json.size);
+            event_ = {};
+            if (!reader_.read(json, event_, reason_))
+                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record->id.data, record->id.size) +
+                                                         " is not a valid record: " + reason_);
+            event_.id = std::string_view(record->id.data, record->id.size);
+            event_.connector = std::string_view(record->connector.data, record->connector.size);
+            event_.time_ms = record->time_ms;
+            offsets_.push_back(formatted_.size());
+            formatter_.append(formatted_, event_format_, event_, json);
+        }
+        offsets_.push_back(formatted_.size());
+        copies_.assign(batch.size(), vigil_record{});
+        pointers_.resize(batch.size());
+        for (size_t i = 0; i < batch.size(); ++i) {  // formatted_ is complete: the views below stay valid
+            copies_[i] = *batch[i];
+            copies_[i].json = vigil_str{formatted_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]};
+            pointers_[i] = &copies_[i];
+        }
+        return pointers_;
+    }
+
     static HttpPoster make_poster(const sdk::Config& config) {
         try {
             return HttpPoster(poster_options(config));
@@ -241,7 +277,17 @@ private:
     size_t max_request_events_;
     std::map<std::string, std::string> headers_;
 
+    EventFormat event_format_ = EventFormat::native;
+    EventFormatter formatter_;
+    EventRecordReader reader_;
+    StoredEventView event_;
+    std::string reason_;
+
     // Reused between batches.
+    std::string formatted_;
+    std::vector<size_t> offsets_;
+    std::vector<vigil_record> copies_;
+    std::vector<const vigil_record*> pointers_;
     std::vector<uint32_t> pending_;
     std::vector<uint32_t> retry_;
     std::vector<BulkItem> items_;

@@ -1,8 +1,7 @@
 #include "outputs/syslog_message.hpp"
 
+#include "outputs/event_format.hpp"
 #include "util/rfc3339.hpp"
-
-#include <arpa/inet.h>
 
 #include <array>
 #include <charconv>
@@ -51,17 +50,6 @@ void append_extension(std::string& out, std::string_view key, std::string_view v
     out += key;
     out += '=';
     append_cef_value(out, value);
-}
-
-// The leading IP address of a workstation ("203.0.113.7" or "203.0.113.7 (LAPTOP-1)"), or empty.
-std::string_view leading_ip(std::string_view workstation) {
-    const std::string_view first = workstation.substr(0, workstation.find(' '));
-    if (first.empty() || first.size() > 45) return {};
-    char text[46] = {};
-    first.copy(text, first.size());
-    std::array<unsigned char, 16> address{};
-    if (inet_pton(AF_INET, text, address.data()) == 1 || inet_pton(AF_INET6, text, address.data()) == 1) return first;
-    return {};
 }
 
 bool failed(const StoredEventView& event) {

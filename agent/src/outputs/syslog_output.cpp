@@ -1,5 +1,6 @@
 #include "outputs/syslog_output.hpp"
 
+#include "outputs/event_format.hpp"
 #include "outputs/syslog_message.hpp"
 #include "outputs/syslog_transport.hpp"
 #include "store/event_record_reader.hpp"
@@ -27,10 +28,13 @@ SyslogTransport::Kind transport_kind(const std::string& name) {
     throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT, "transport: '" + name + "' is not udp, tcp or tls");
 }
 
-SyslogMessageFormat::Body body_format(const std::string& name) {
-    if (name == "json") return SyslogMessageFormat::Body::json;
-    if (name == "cef") return SyslogMessageFormat::Body::cef;
-    throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT, "format: '" + name + "' is not json or cef");
+// json: the event record; ocsf and ecs: the record mapped to that schema, as JSON; cef: a CEF line.
+std::pair<SyslogMessageFormat::Body, EventFormat> body_format(const std::string& name) {
+    if (name == "json") return {SyslogMessageFormat::Body::json, EventFormat::native};
+    if (name == "ocsf") return {SyslogMessageFormat::Body::json, EventFormat::ocsf};
+    if (name == "ecs") return {SyslogMessageFormat::Body::json, EventFormat::ecs};
+    if (name == "cef") return {SyslogMessageFormat::Body::cef, EventFormat::native};
+    throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT, "format: '" + name + "' is not json, cef, ocsf or ecs");
 }
 
 // "host:port" or "[v6 address]:port".
@@ -74,7 +78,8 @@ public:
     static constexpr vigil_config_key config_keys[] = {
         sdk::key("address", VIGIL_VALUE_STRING, nullptr, "the receiver, host:port", true),
         sdk::key("transport", VIGIL_VALUE_STRING, "tcp", "udp, tcp (octet-counted framing) or tls"),
-        sdk::key("format", VIGIL_VALUE_STRING, "json", "the message body: json (the event record) or cef"),
+        sdk::key("format", VIGIL_VALUE_STRING, "json",
+                 "the message body: json (the event record), ocsf or ecs (mapped to that schema) or cef"),
         sdk::key("facility", VIGIL_VALUE_STRING, "local0", "a syslog facility name (local0..local7, auth...) or 0..23"),
         sdk::key("app_name", VIGIL_VALUE_STRING, "vigil", "the APP-NAME of every message"),
         sdk::key("hostname", VIGIL_VALUE_STRING, "", "the HOSTNAME of every message (default: this machine's)"),
@@ -88,7 +93,7 @@ public:
 
     SyslogOutput(sdk::Host host, const sdk::Config& config)
         : host_(host), transport_(transport_options(config)), max_message_bytes_(config.get_int("max_message_bytes")) {
-        format_.body = body_format(config.get_string("format"));
+        std::tie(format_.body, event_format_) = body_format(config.get_string("format"));
         format_.facility = syslog_facility(config.get_string("facility"));
         if (format_.facility < 0)
             throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
@@ -119,9 +124,15 @@ public:
             event_.id = std::string_view(record->id.data, record->id.size);
             event_.connector = std::string_view(record->connector.data, record->connector.size);
             event_.time_ms = record->time_ms;
+            std::string_view body = json;
+            if (event_format_ != EventFormat::native) {
+                formatted_.clear();
+                formatter_.append(formatted_, event_format_, event_, json);
+                body = formatted_;
+            }
             if (datagrams) {
                 message_.clear();
-                append_syslog_message(message_, format_, event_, json);
+                append_syslog_message(message_, format_, event_, body);
                 if (message_.size() > static_cast<size_t>(max_message_bytes_)) {
                     message_.resize(static_cast<size_t>(max_message_bytes_));
                     ++cut;
@@ -131,7 +142,7 @@ public:
             }
             // Octet counting: "LENGTH SP MESSAGE". The length is written once the message is, in front of it.
             const size_t start = buffer_.size();
-            append_syslog_message(buffer_, format_, event_, json);
+            append_syslog_message(buffer_, format_, event_, body);
             const std::string length = std::to_string(buffer_.size() - start) + " ";
             buffer_.insert(start, length);
             if (buffer_.size() >= kStreamChunkBytes) flush();
@@ -165,6 +176,9 @@ private:
     SyslogTransport transport_;
     int64_t max_message_bytes_;
     SyslogMessageFormat format_;
+    EventFormat event_format_ = EventFormat::native;
+    EventFormatter formatter_;
+    std::string formatted_;  // one event in ocsf or ecs, reused
     EventRecordReader reader_;
     StoredEventView event_;
     std::string reason_;

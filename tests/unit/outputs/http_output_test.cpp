@@ -47,6 +47,7 @@ protected:
         destroy();
         vigil_config config;
         config.settings.set("mode", std::string("ndjson"));
+        config.settings.set("format", std::string("native"));
         config.settings.set("token", std::string());
         config.settings.set("gzip", true);
         config.settings.set("index", std::string());
@@ -151,6 +152,26 @@ TEST_F(HttpOutputTest, SplunkHecGetsItsTokenSchemeAndEventMetadata) {
             R"({"time":1796464800.000,"host":"collector-1","source":"vigil:entra_logons","sourcetype":"vigil:event",)"
             R"("index":"audit","event":)" +
             record_json(1) + "}\n");
+}
+
+TEST_F(HttpOutputTest, EcsFormatSendsTheMappedEventInTheModesEnvelope) {
+    HttpReceiver receiver;
+    receiver.start();
+    ASSERT_EQ(create({{"url", receiver.url("/services/collector")},
+                      {"mode", std::string("splunk_hec")},
+                      {"format", std::string("ecs")}}),
+              VIGIL_OK)
+        << error_;
+    ASSERT_EQ(write(0, 2), VIGIL_OK) << error_;
+    const auto requests = receiver.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_TRUE(requests[0].body.starts_with(
+        R"({"time":1796464800.000,"host":"collector-1","source":"vigil:entra_logons","sourcetype":"vigil:event",)"
+        R"("event":{"@timestamp":"2026-12-05T10:00:00.000Z","message":"Failed Logon",)"
+        R"("event":{"id":"e0","kind":"event","category":["authentication"],"type":["start"],)"
+        R"("action":"Failed Logon","outcome":"failure","module":"vigil","dataset":"vigil.entra_logons"})"))
+        << requests[0].body;
+    EXPECT_NE(requests[0].body.find(R"("event":{"id":"e1")"), std::string::npos) << requests[0].body;
 }
 
 TEST_F(HttpOutputTest, RetryAfterIsHonouredAndTheSameEventsAreSentAgain) {

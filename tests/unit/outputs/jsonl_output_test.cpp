@@ -152,8 +152,7 @@ TEST_F(JsonlOutputTest, AFileReplacedBySomeoneElseIsAppendedToAndNeverTruncated)
     dir_.write("out/events.jsonl", "{\"someone\":\"else\",\"longer\":\"than what Vigil wrote\"}\n");
     ASSERT_EQ(open(host_.token), VIGIL_OK);
     ASSERT_EQ(write({"{\"id\":\"b\"}"}), VIGIL_OK);
-    EXPECT_EQ(test::read_file(path_),
-              "{\"someone\":\"else\",\"longer\":\"than what Vigil wrote\"}\n{\"id\":\"b\"}\n");
+    EXPECT_EQ(test::read_file(path_), "{\"someone\":\"else\",\"longer\":\"than what Vigil wrote\"}\n{\"id\":\"b\"}\n");
     EXPECT_NE(host_.logged.find(path_ + " is not the file Vigil last wrote"), std::string::npos) << host_.logged;
 }
 

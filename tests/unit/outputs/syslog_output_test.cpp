@@ -140,6 +140,28 @@ TEST_F(SyslogOutputTest, TlsVerifiesTheReceiverAgainstTheGivenCa) {
         << receiver.messages()[1];
 }
 
+TEST_F(SyslogOutputTest, OcsfAndEcsBodiesAreTheMappedEvent) {
+    SyslogReceiver receiver(SyslogReceiver::Kind::tcp);
+    receiver.start();
+    ASSERT_EQ(create({{"address", address(receiver)}, {"format", std::string("ocsf")}}), VIGIL_OK) << error_;
+    ASSERT_EQ(write(0, 1), VIGIL_OK) << error_;
+    descriptor_->destroy(instance_);
+    instance_ = nullptr;
+    ASSERT_EQ(create({{"address", address(receiver)}, {"format", std::string("ecs")}}), VIGIL_OK) << error_;
+    ASSERT_EQ(write(1, 1), VIGIL_OK) << error_;
+    ASSERT_TRUE(receiver.wait_for(2, 5s));
+    const std::string header =
+        "<132>1 2026-12-05T10:00:00.000Z collector-1 vigil " + std::to_string(::getpid()) + " entra_logons - ";
+    const auto messages = receiver.messages();
+    EXPECT_TRUE(messages[0].starts_with(header + R"({"category_uid":3,"category_name":"Identity & Access )"
+                                                 R"(Management","class_uid":3002,)"))
+        << messages[0];
+    EXPECT_NE(messages[0].find(R"("metadata":{"version":"1.1.0","uid":"e0")"), std::string::npos) << messages[0];
+    EXPECT_TRUE(messages[1].starts_with(header + R"({"@timestamp":"2026-12-05T10:00:00.000Z")")) << messages[1];
+    EXPECT_NE(messages[1].find(R"("event":{"id":"e1","kind":"event","category":["authentication"])"), std::string::npos)
+        << messages[1];
+}
+
 TEST_F(SyslogOutputTest, TlsRefusesAReceiverItsCaDidNotSign) {
     SyslogReceiver receiver(SyslogReceiver::Kind::tls, dir_.file("tls"));
     receiver.start();
