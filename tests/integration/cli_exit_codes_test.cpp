@@ -29,7 +29,7 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
     ASSERT_EQ(lines.size(), 4u) << test::read_file(dir.file("o.err"));
     EXPECT_EQ(lines[0], config +
                             ":3:3: unknown key 'bogus' in agent (expected one of: data_dir, plugin_dirs, log, "
-                            "status, hooks, workers, dedupe_window, state_retention, graph)");
+                            "status, hooks, workers, dedupe_window, state_retention, graph, spool)");
     EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
     EXPECT_EQ(lines[2], config +
                             ":5:12: unknown output type 'nope' (known: http, jsonl, store, syslog): install its plugin in a plugin "

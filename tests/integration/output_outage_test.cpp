@@ -24,6 +24,15 @@ std::map<std::string, int> ids_in(const std::vector<std::string>& messages) {
     return counts;
 }
 
+std::vector<std::string> record_ids_in_lines(const std::vector<std::string>& lines) {
+    std::vector<std::string> ids;
+    for (const auto& line : lines) {
+        const size_t start = line.find("\"id\":\"") + 6;
+        ids.push_back(line.substr(start, line.find('"', start) - start));
+    }
+    return ids;
+}
+
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     for (auto waited = 0ms; waited < timeout; waited += 100ms) {
         if (done()) return true;
@@ -93,6 +102,73 @@ TEST(HttpDelivery, AnElasticsearchDownWhileCollectingGetsEveryEventOnceWhenItCom
     EXPECT_EQ(requests.front().body.find("\"raw\""), std::string::npos);
     EXPECT_EQ(test::read_file(dir.file("vigil.log")).find("tok-7f3a9c"), std::string::npos)
         << "the token is in the log";
+}
+
+// A configuration for total counter events, delivered to jsonl, the store and a syslog receiver, with the spool's
+// budget at 1 MB.
+std::string budget_config(const std::string& dir, const test::SyslogReceiver& receiver, const std::string& when_full,
+                          int total) {
+    std::string config = test::counter_config(dir, "total: " + std::to_string(total) + ", page_size: 100", "info") +
+                         "  - {type: syslog, address: 127.0.0.1:" + std::to_string(receiver.port()) + "}\n";
+    const std::string agent = "agent:\n";
+    config.insert(config.find(agent) + agent.size(), "  spool: {budget_mb: 1, when_full: " + when_full + "}\n");
+    return config;
+}
+
+// The events an output reported lost in the log ("output 'NAME' lost N events").
+int lost_in_log(const std::string& log, const std::string& output) {
+    int lost = 0;
+    const std::string marker = "output '" + output + "' lost ";
+    for (size_t at = log.find(marker); at != std::string::npos; at = log.find(marker, at + 1))
+        lost += std::stoi(log.substr(at + marker.size()));
+    return lost;
+}
+
+TEST(SpoolBudget, ABackedUpOutputPausesCollectionWhichResumesWhenItCatchesUpLosingNothing) {
+    test::TempDir dir;
+    test::SyslogReceiver receiver(test::SyslogReceiver::Kind::tcp);
+    receiver.start();
+    receiver.stop();
+    constexpr int kTotal = 6000;  // about 3 MB in the spool: three times its budget
+    const std::string config = dir.write("vigil.yaml", budget_config(dir.path().string(), receiver, "pause", kTotal));
+    test::ChildProcess first =
+        test::spawn({test::vigil_binary(), "run", "--config", config, "--once"}, dir.file("first"));
+    const auto log = [&] { return test::read_file(dir.file("vigil.log")); };
+    EXPECT_TRUE(
+        wait_until([&] { return log().find("collection pauses until it catches up") != std::string::npos; }, 60s))
+        << log();
+    EXPECT_NE(log().find("output 'syslog' is "), std::string::npos) << log();
+    EXPECT_LT(test::read_lines(dir.file("events.jsonl")).size(), static_cast<size_t>(kTotal));
+    receiver.start();
+    EXPECT_EQ(test::wait_for_exit(first, 120'000), 1) << log();  // its collection run did not finish
+    // The next cycle collects the rest from the checkpoint the paused run left.
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("second")), 0) << log();
+    std::map<std::string, int> in_file;
+    for (const auto& id : record_ids_in_lines(test::read_lines(dir.file("events.jsonl")))) ++in_file[id];
+    EXPECT_EQ(in_file.size(), static_cast<size_t>(kTotal));
+    for (const auto& [id, count] : in_file) EXPECT_EQ(count, 1) << id;
+    EXPECT_EQ(ids_in(receiver.messages()).size(), static_cast<size_t>(kTotal));
+    EXPECT_EQ(lost_in_log(log(), "syslog"), 0);
+}
+
+TEST(SpoolBudget, DropOldestKeepsCollectingAndCountsEveryEventAnOutputLost) {
+    test::TempDir dir;
+    test::SyslogReceiver receiver(test::SyslogReceiver::Kind::tcp);
+    receiver.start();
+    receiver.stop();
+    constexpr int kTotal = 6000;
+    const std::string config =
+        dir.write("vigil.yaml", budget_config(dir.path().string(), receiver, "drop_oldest", kTotal));
+    test::ChildProcess run = test::spawn({test::vigil_binary(), "run", "--config", config, "--once"}, dir.file("run"));
+    const auto log = [&] { return test::read_file(dir.file("vigil.log")); };
+    EXPECT_TRUE(wait_until([&] { return log().find("output 'syslog' lost ") != std::string::npos; }, 60s)) << log();
+    receiver.start();
+    EXPECT_EQ(test::wait_for_exit(run, 120'000), 0) << log();
+    const int lost = lost_in_log(log(), "syslog");
+    EXPECT_GT(lost, 0);
+    EXPECT_EQ(static_cast<int>(ids_in(receiver.messages()).size()) + lost, kTotal) << log();
+    EXPECT_EQ(static_cast<int>(test::read_lines(dir.file("events.jsonl")).size()) + lost_in_log(log(), "jsonl"),
+              kTotal);
 }
 
 }  // namespace

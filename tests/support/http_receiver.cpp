@@ -13,6 +13,7 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/ThreadPool.h>
 
 #include <cctype>
 #include <sstream>
@@ -113,7 +114,8 @@ void HttpReceiver::start() {
     port_ = socket->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *socket, params);
+    threads_ = std::make_unique<Poco::ThreadPool>(1, 4);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *threads_, *socket, params);
     server_->start();
 }
 
@@ -121,6 +123,8 @@ void HttpReceiver::stop() {
     if (!server_) return;
     server_->stopAll(true);  // and close the connections kept alive
     server_.reset();
+    threads_->joinAll();
+    threads_.reset();
 }
 
 std::string HttpReceiver::url(const std::string& path) const {

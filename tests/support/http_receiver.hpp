@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace vigil::test {
 
@@ -58,6 +61,8 @@ private:
     std::string tls_dir_;
     std::string ca_file_;
     uint16_t port_ = 0;
+    // Its own threads, joined on stop: the default pool's outlive the test and race Poco's static teardown.
+    std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     bool bulk_ = false;
     std::set<std::string> refused_;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -33,6 +34,13 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
     spdlog::debug("opening the spool in {}", config_.agent.data_dir);
     Spool::Options spool_options;
     spool_options.dedupe_window_ms = config_.agent.dedupe_window_ms;
+    spool_options.budget_bytes = static_cast<uint64_t>(config_.agent.spool_budget_mb) << 20;
+    spool_options.drop_oldest_when_full = config_.agent.spool_drop_oldest;
+    if (spool_options.budget_bytes > 0) {
+        // Room for several segments under the budget: only whole, delivered (or dropped) segments free space.
+        spool_options.segment_bytes =
+            std::clamp<uint64_t>(spool_options.budget_bytes / 8, uint64_t{256} << 10, spool_options.segment_bytes);
+    }
     spool_ = std::make_unique<Spool>(config_.agent.data_dir, spool_options);
     tokens_ = std::make_unique<graph::TokenCache>();
     limiter_ = std::make_unique<graph::RequestLimiter>(graph_budgets_of(config_.agent));

@@ -44,6 +44,10 @@ struct AgentConfig {
     int64_t dedupe_window_ms = 3LL * 86'400'000;
     // How long directory snapshots (Entra State) are kept: "the state at 2026-11-01" can be read back this far.
     int64_t state_retention_ms = 400LL * 86'400'000;
+    // The spool's disk budget for events not yet delivered by every output (agent.spool.budget_mb; 0: none), and
+    // what happens when it is reached: collection pauses (Graph keeps the events), or the oldest are dropped.
+    int64_t spool_budget_mb = 10'240;
+    bool spool_drop_oldest = false;
     Position where;
 };
 

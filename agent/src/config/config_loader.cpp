@@ -105,9 +105,9 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
 
 void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
     const ReadContext& context = document.context;
-    const YamlMap map(
-        context, node, "agent",
-        {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window", "state_retention", "graph"});
+    const YamlMap map(context, node, "agent",
+                      {"data_dir", "plugin_dirs", "log", "status", "hooks", "workers", "dedupe_window",
+                       "state_retention", "graph", "spool"});
     AgentConfig& agent = config_.agent;
     agent.where = context.at(node);
     agent.data_dir = map.path_or("data_dir", "");
@@ -125,6 +125,21 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
     agent.state_retention_ms = map.duration_or("state_retention", agent.state_retention_ms);
     if (agent.state_retention_ms < 86'400'000) {
         context.error(map.get("state_retention"), "'state_retention' in agent must be at least 1d");
+    }
+    if (const YAML::Node spool = map.get("spool"); spool.IsDefined()) {
+        const YamlMap spool_map(context, spool, "agent.spool", {"budget_mb", "when_full"});
+        agent.spool_budget_mb = spool_map.int_or("budget_mb", agent.spool_budget_mb);
+        if (agent.spool_budget_mb < 0 || agent.spool_budget_mb > (1LL << 24)) {
+            context.error(spool_map.get("budget_mb"),
+                          "'budget_mb' in agent.spool must be from 0 (no budget) to 16777216 (16 TiB)");
+        }
+        const auto when_full = spool_map.string("when_full", false).value_or("pause");
+        if (when_full != "pause" && when_full != "drop_oldest") {
+            context.error(spool_map.get("when_full"),
+                          "'when_full' in agent.spool must be pause (collection waits for the outputs; Graph keeps "
+                          "7 to 30 days) or drop_oldest (undelivered events are dropped, and counted)");
+        }
+        agent.spool_drop_oldest = when_full == "drop_oldest";
     }
     if (const YAML::Node graph = map.get("graph"); graph.IsDefined()) {
         const YamlMap graph_map(context, graph, "agent.graph",

@@ -59,12 +59,19 @@ bool ConnectorJob::run(HookChain& hooks) {
     batch_.clear();
     serialized_.clear();
     rejected_in_run_ = 0;
+    commit_error_.clear();
     const Totals before = totals();
     char error[kErrorCapacity] = {};
     vigil_status status = VIGIL_OK;
     last_ticket_ = 0;
     try {
         spool_.begin_run(job_id_);
+        if (const std::string full = spool_.full_reason(); !full.empty()) {
+            // Not a failure of the source: the run waits for the outputs, and Graph keeps what it would read.
+            spdlog::warn("[{}] paused: {}", label_, full);
+            hooks_ = nullptr;
+            return false;
+        }
         checkpoint_ = spool_.checkpoint(job_id_);
         run_started_ms_ = now_ms();
         refresh_service_accounts(graph_access_.service_accounts_refresh_ms);
@@ -89,7 +96,9 @@ bool ConnectorJob::run(HookChain& hooks) {
     hooks_ = nullptr;
     const Totals after = totals();
     if (status != VIGIL_OK) {
-        spdlog::error("[{}] run failed ({}): {}", label_, static_cast<int>(status), error[0] ? error : "no reason");
+        // The plugin passes the host's refusal on; the host's own words say more than the plugin's.
+        const std::string reason = !commit_error_.empty() ? commit_error_ : error[0] ? error : "no reason given";
+        spdlog::error("[{}] run failed ({}): {}", label_, static_cast<int>(status), reason);
         return false;
     }
     spdlog::info("[{}] run done: {} stored, {} duplicate, {} filtered by hooks{}", label_, after.stored - before.stored,
@@ -181,7 +190,7 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
         duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
         filtered_.fetch_add(filtered, std::memory_order_relaxed);
     } catch (const std::exception& failure) {
-        spdlog::error("[{}] could not store {} events: {}", label_, serialized_.rows.size(), failure.what());
+        commit_error_ = "could not store " + std::to_string(serialized_.rows.size()) + " events: " + failure.what();
         return VIGIL_ERR_IO;
     }
     if (update_checkpoint) checkpoint_.assign(checkpoint_view);

@@ -127,6 +127,7 @@ private:
     std::string checkpoint_;
     int64_t run_started_ms_ = 0;  // when the current run() began: what "resolved during this run" means
     uint64_t rejected_in_run_ = 0;
+    std::string commit_error_;  // why the spool refused a commit of this run
     uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable
 
     std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0};

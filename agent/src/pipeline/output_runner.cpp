@@ -82,8 +82,12 @@ void OutputRunner::loop() {
     SpoolReader reader(spool_);
     auto backoff = std::chrono::milliseconds(1000);
     while (!abandon_) {
-        const uint64_t from = delivered_.load();
+        uint64_t from = delivered_.load();
         if (from >= drain_to_) break;
+        if (const uint64_t lost = spool_.lost_before(); from < lost) {
+            skip_lost(from, lost);
+            from = lost;
+        }
         size_t count = 0;
         try {
             count = reader.read(from, kBatchSize, events_);
@@ -160,6 +164,23 @@ bool OutputRunner::deliver(size_t count) {
     }
     progress_.notify_all();
     return true;
+}
+
+void OutputRunner::skip_lost(uint64_t from, uint64_t lost) {
+    const uint64_t count = lost - from;
+    spdlog::error(
+        "output '{}' lost {} events (spool sequences {} to {}): the spool reached its budget and dropped its oldest "
+        "events undelivered (agent.spool.when_full: drop_oldest)",
+        output_.name, count, from + 1, lost);
+    lost_events_ += count;
+    try {
+        spool_.save_cursor(output_.name, lost, resume_token_);
+    } catch (const std::exception& failure) {
+        spdlog::error("output '{}' could not save its cursor: {}", output_.name, failure.what());
+    }
+    std::lock_guard lock(mutex_);
+    delivered_ = lost;
+    progress_.notify_all();
 }
 
 const std::string& OutputRunner::connector_of(int64_t job_id) {

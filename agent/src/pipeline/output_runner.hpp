@@ -38,6 +38,7 @@ public:
 
     const std::string& name() const { return output_.name; }
     uint64_t delivered() const { return delivered_.load(); }
+    uint64_t lost_events() const { return lost_events_.load(); }  // dropped undelivered (spool budget)
 
     // vigil_host_ctx
     void log(vigil_log_level level, const char* message) override;
@@ -49,6 +50,7 @@ private:
     void loop();
     bool deliver(size_t count);
     bool reopen();
+    void skip_lost(uint64_t from, uint64_t lost);
     const std::string& connector_of(int64_t job_id);
     void pause(std::chrono::milliseconds delay);
 
@@ -63,6 +65,7 @@ private:
     std::atomic<uint64_t> delivered_{0};
     std::atomic<uint64_t> drain_to_{UINT64_MAX};  // stop once delivered reaches this
     std::atomic<bool> abandon_{false};            // the deadline passed: stop now
+    std::atomic<uint64_t> lost_events_{0};
 
     // Touched only by the runner thread.
     std::string resume_token_;

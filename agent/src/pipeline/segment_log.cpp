@@ -53,13 +53,13 @@ uint64_t file_size(int fd, const std::string& path) {
     return static_cast<uint64_t>(info.st_size);
 }
 
+}  // namespace
+
 std::string segment_path(const std::string& dir, uint64_t first_sequence) {
     char name[32];
     std::snprintf(name, sizeof(name), "%020llu.seg", static_cast<unsigned long long>(first_sequence));
     return dir + "/" + name;
 }
-
-}  // namespace
 
 void frame_record(std::string& out, uint64_t sequence, int64_t job_id, int64_t time_ms, int64_t raw_offset,
                   std::string_view id, std::string_view json) {

@@ -98,6 +98,9 @@ private:
     std::string buffer_;
 };
 
+// The file of the segment whose first record is first_sequence.
+std::string segment_path(const std::string& dir, uint64_t first_sequence);
+
 // The segment files in dir, by first sequence, ascending.
 std::vector<uint64_t> list_segments(const std::string& dir);
 

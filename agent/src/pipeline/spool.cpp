@@ -12,6 +12,9 @@ namespace vigil {
 
 namespace {
 
+constexpr auto kWaitForRoom = std::chrono::seconds(2);
+constexpr auto kWaitForDisk = std::chrono::seconds(30);
+
 const char* const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta(key, value) VALUES
@@ -73,6 +76,7 @@ Spool::Spool(const std::string& data_dir, Options options)
                                                     static_cast<uint64_t>(meta_value(db_, "tail_offset"))};
     segments_ = std::make_unique<SegmentWriter>(segment_dir_, options.segment_bytes);
     segments_->recover(durable_tail_);
+    bytes_ = scan_bytes();
     dedupe_ = std::make_unique<DedupeIndex>(index_db_, options.dedupe_cache_bytes);
     sqlite::Statement jobs(db_, "SELECT job_id, connector FROM jobs");
     while (jobs.step()) connectors_[jobs.column_int(0)] = std::string(jobs.column_text(1));
@@ -85,6 +89,7 @@ Spool::~Spool() {
         stopping_ = true;
     }
     work_.notify_all();
+    room_.notify_all();
     writer_.join();
 }
 
@@ -118,9 +123,31 @@ std::string Spool::checkpoint(int64_t job_id) {
 Spool::CommitResult Spool::commit(int64_t job_id, const SerializedBatch& batch, std::string_view checkpoint,
                                   bool update_checkpoint, int64_t now_ms) {
     CommitResult result;
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (const auto failed = failed_jobs_.find(job_id); failed != failed_jobs_.end()) {
         throw std::runtime_error("an earlier commit of this run was not stored: " + failed->second);
+    }
+    if (options_.budget_bytes > 0 && bytes_ >= options_.budget_bytes) {
+        // A connector can outrun the disk and the outputs for a moment: give them a little time to make room
+        // before calling the spool full (and before dropping anything); once per episode, which ends when a
+        // delivery brings the spool back under its budget.
+        const auto now = std::chrono::steady_clock::now();
+        if (!full_since_) full_since_ = now;
+        if (now - *full_since_ < kWaitForRoom) {
+            room_.wait_for(lock, kWaitForRoom - (now - *full_since_),
+                           [&] { return bytes_ < options_.budget_bytes || stopping_; });
+        }
+        if (bytes_ >= options_.budget_bytes) {
+            std::string reason = check_budget_locked();
+            if (!reason.empty() && options_.drop_oldest_when_full) {
+                // Only segments on disk are dropped; what fills the spool beyond them waits for the writer's
+                // next fsync, which needs no output.
+                durable_.wait_for(lock, kWaitForDisk,
+                                  [&] { return durable_sequence_ == written_sequence_ || stopping_; });
+                reason = check_budget_locked();
+            }
+            if (!reason.empty()) throw Full(reason);
+        }
     }
     dedupe_->filter(job_id, batch, new_rows_);
     result.stored = new_rows_.size();
@@ -140,8 +167,10 @@ Spool::CommitResult Spool::commit(int64_t job_id, const SerializedBatch& batch, 
             written_tail_ = segments_->append(framed_, written_sequence_ + 1);
         } catch (...) {
             segments_->truncate_to(written_tail_);  // what others appended before stays
+            bytes_ = scan_bytes();
             throw;
         }
+        bytes_ += framed_.size();
     }
     written_sequence_ = sequence;
     Queued queued{++next_ticket_, job_id, update_checkpoint, std::string(checkpoint), now_ms, !new_rows_.empty(), {}};
@@ -255,6 +284,7 @@ void Spool::write_loop() {
             }
             written_tail_ = durable_tail_;
             written_sequence_ = durable_sequence_;
+            bytes_ = scan_bytes();
         }
         durable_.notify_all();
     }
@@ -363,11 +393,75 @@ void Spool::remove_delivered_segments() {
         files = segments_->delivered_files(delivered, durable_tail_);
     }
     // Outside the lock: unlinking a segment frees its cached pages, which takes a moment commits need not wait for.
+    uint64_t removed = 0;
     for (const std::string& file : files) {
         std::error_code error;
+        const uint64_t size = std::filesystem::file_size(file, error);
+        if (error) continue;  // already dropped to keep the spool within its budget
         std::filesystem::remove(file, error);
-        if (error) spdlog::warn("cannot delete the delivered spool segment {}: {}", file, error.message());
+        if (error) {
+            spdlog::warn("cannot delete the delivered spool segment {}: {}", file, error.message());
+        } else {
+            removed += size;
+        }
     }
+    std::lock_guard lock(mutex_);
+    bytes_ -= std::min(bytes_, removed);
+    if (removed > 0) room_.notify_all();
+    if (bytes_ < options_.budget_bytes) full_since_.reset();
+}
+
+uint64_t Spool::scan_bytes() const {
+    uint64_t total = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(segment_dir_, error)) {
+        if (entry.path().extension() == ".seg") total += entry.file_size(error);
+    }
+    return total;
+}
+
+std::string Spool::check_budget_locked() {
+    const std::vector<uint64_t> segments = list_segments(segment_dir_);
+    if (options_.drop_oldest_when_full) {
+        // The oldest durable segments go, never the one being written, until the spool is under its budget.
+        for (size_t i = 0; i + 1 < segments.size() && bytes_ >= options_.budget_bytes; ++i) {
+            if (segments[i] >= durable_tail_.segment) break;
+            const std::string file = segment_path(segment_dir_, segments[i]);
+            std::error_code error;
+            const uint64_t size = std::filesystem::file_size(file, error);
+            if (error || !std::filesystem::remove(file, error)) break;
+            bytes_ -= std::min(bytes_, size);
+            lost_before_ = std::max(lost_before_, segments[i + 1] - 1);
+        }
+        if (bytes_ < options_.budget_bytes) return {};
+    }
+    uint64_t delivered = UINT64_MAX;
+    for (const auto& [name, sequence] : cursors_) delivered = std::min(delivered, sequence);
+    std::string slowest;  // every output as far behind as the slowest
+    for (const auto& [name, sequence] : cursors_) {
+        if (sequence == delivered) slowest += (slowest.empty() ? "'" : ", '") + name + "'";
+    }
+    const auto mb = [](uint64_t bytes) { return std::to_string((bytes + (1u << 19)) >> 20); };
+    return "the spool holds " + mb(bytes_) + " MB, its budget (agent.spool.budget_mb: " + mb(options_.budget_bytes) +
+           "): output " + slowest + " is " +
+           std::to_string(written_sequence_ - std::min(delivered, written_sequence_)) +
+           " events behind; collection pauses until it catches up (or set agent.spool.when_full: drop_oldest)";
+}
+
+uint64_t Spool::bytes() {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+std::string Spool::full_reason() {
+    std::lock_guard lock(mutex_);
+    if (options_.budget_bytes == 0 || bytes_ < options_.budget_bytes) return {};
+    return check_budget_locked();
+}
+
+uint64_t Spool::lost_before() {
+    std::lock_guard lock(mutex_);
+    return lost_before_;
 }
 
 uint64_t Spool::backlog() {

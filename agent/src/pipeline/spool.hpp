@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -40,6 +42,17 @@ public:
         // a 10-minute overlap of one tenant at Graph's full reporting rate (500 records/s) is 300 k.
         size_t dedupe_cache_bytes = 32u << 20;
         uint64_t segment_bytes = 64u << 20;
+        // The most the segments may hold (0: no limit). Reached, commit() refuses new events (the connectors'
+        // runs fail and retry at their next interval from their checkpoints: Graph keeps 7 to 30 days, so
+        // waiting loses nothing) or, with drop_oldest_when_full, deletes the oldest segments whatever the outputs
+        // delivered, and outputs behind them skip what is gone, counting it (lost_before()).
+        uint64_t budget_bytes = 0;
+        bool drop_oldest_when_full = false;
+    };
+    // Thrown by commit() when the spool reached its budget and may not drop: says how full and who is behind.
+    class Full : public std::runtime_error {
+    public:
+        using std::runtime_error::runtime_error;
     };
     Spool(const std::string& data_dir, Options options);
     ~Spool();  // makes everything committed durable, then stops the writer
@@ -85,6 +98,11 @@ public:
     Cursor cursor(const std::string& output);
     void save_cursor(const std::string& output, uint64_t sequence, std::string_view resume_token);
     uint64_t backlog();  // durable events not yet delivered by the slowest output
+    uint64_t bytes();    // what the segments hold on disk
+    // Empty while the spool takes events; otherwise why it does not (budget reached, and by whom).
+    std::string full_reason();
+    // Events up to this sequence were deleted undelivered to make room (drop_oldest_when_full); 0: none.
+    uint64_t lost_before();
     // Deletes delivered segments and forgets ids past the de-duplication window.
     void prune_delivered();
 
@@ -109,6 +127,9 @@ private:
     void remove_delivered_segments();
     // Ids past the de-duplication window leave the index; save_cursor() calls it at most every 30 s.
     void forget_expired_ids();
+    // Under mutex_: the reason commits are refused, or empty; drops the oldest segments first when allowed to.
+    std::string check_budget_locked();
+    uint64_t scan_bytes() const;
 
     Options options_;
     std::string data_dir_;
@@ -125,6 +146,7 @@ private:
     std::mutex mutex_;
     std::condition_variable work_;     // the writer waits for queued commits
     std::condition_variable durable_;  // waiters and readers wait for durability
+    std::condition_variable room_;     // commits wait for delivered segments to go when over the budget
     sqlite::Database index_db_;        // DedupeIndex's reading connection
     std::unique_ptr<DedupeIndex> dedupe_;
     std::unique_ptr<SegmentWriter> segments_;
@@ -139,6 +161,9 @@ private:
     std::map<std::string, uint64_t> cursors_;     // configured outputs -> delivered sequence
     std::map<int64_t, std::string> connectors_;
     std::chrono::steady_clock::time_point last_prune_{};
+    uint64_t bytes_ = 0;        // the segment files' sizes, kept up to date by append, truncate and delete
+    uint64_t lost_before_ = 0;  // sequences up to this one were dropped undelivered
+    std::optional<std::chrono::steady_clock::time_point> full_since_;  // over the budget, not relieved by delivery
     bool stopping_ = false;
     std::vector<uint32_t> new_rows_;  // reused by commit(): no allocation per event in steady state
     std::string framed_;

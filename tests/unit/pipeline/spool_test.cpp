@@ -234,3 +234,73 @@ TEST(Spool, FilesArePrivateToTheAgent) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+Spool::Options budgeted(bool drop_oldest) {
+    Spool::Options options = small_segments();
+    options.budget_bytes = 3000;  // five segments of 600 bytes
+    options.drop_oldest_when_full = drop_oldest;
+    return options;
+}
+
+// Commits one event per call ("e<n>") until the spool refuses; returns how many it took.
+int fill(Spool& spool, int64_t job, int from, int limit) {
+    for (int n = from; n < limit; ++n) {
+        try {
+            spool.commit_durably(job, batch_of({{("e" + std::to_string(n)).c_str(), n}}), "", false, 0);
+        } catch (const Spool::Full&) {
+            return n - from;
+        }
+    }
+    return limit - from;
+}
+
+TEST(SpoolBudget, WhenReachedCommitsAreRefusedNamingTheOutputBehindUntilItCatchesUp) {
+    test::TempDir dir;
+    Spool spool(dir.path().string(), budgeted(false));
+    spool.set_outputs({"fast", "slow"});
+    const int64_t job = spool.job_id(kJob);
+    const int stored = fill(spool, job, 0, 1000);
+    ASSERT_LT(stored, 1000);
+    EXPECT_GE(spool.bytes(), 3000u);
+    EXPECT_LT(spool.bytes(), 3000u + 600u);  // at most one segment's worth over
+    spool.save_cursor("fast", spool.head(), "");
+    const std::string reason = spool.full_reason();
+    EXPECT_NE(reason.find("output 'slow' is " + std::to_string(stored) + " events behind"), std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("agent.spool.budget_mb"), std::string::npos) << reason;
+    try {
+        spool.commit(job, batch_of({{"refused", 0}}), "", false, 0);
+        ADD_FAILURE() << "a commit went through a full spool";
+    } catch (const Spool::Full& full) {
+        EXPECT_EQ(std::string(full.what()), reason);
+    }
+    // The slow output delivers: its segments go, and the spool takes events again, none lost.
+    spool.save_cursor("slow", spool.head(), "");
+    EXPECT_EQ(spool.full_reason(), "");
+    EXPECT_GT(fill(spool, job, stored, stored + 3), 0);
+    EXPECT_EQ(spool.lost_before(), 0u);
+}
+
+TEST(SpoolBudget, DropOldestKeepsTakingEventsAndSaysWhereTheLossEnds) {
+    test::TempDir dir;
+    Spool spool(dir.path().string(), budgeted(true));
+    spool.set_outputs({"down"});
+    const int64_t job = spool.job_id(kJob);
+    EXPECT_EQ(fill(spool, job, 0, 200), 200);
+    EXPECT_LT(spool.bytes(), 3000u + 600u);
+    const uint64_t lost = spool.lost_before();
+    ASSERT_GT(lost, 0u);
+    // What is left starts right after the loss and runs to the head, in order.
+    const auto left = ids_after(spool, lost);
+    ASSERT_FALSE(left.empty());
+    EXPECT_EQ(left.front(), "e" + std::to_string(lost));
+    EXPECT_EQ(left.back(), "e199");
+    EXPECT_EQ(left.size(), 200u - lost);
+    EXPECT_EQ(spool.full_reason(), "");
+}
+
+}  // namespace
+}  // namespace vigil
