@@ -122,8 +122,9 @@ void HttpReceiver::start() {
 void HttpReceiver::stop() {
     if (!server_) return;
     server_->stopAll(true);  // and close the connections kept alive
-    server_.reset();
+    // The connection threads unhook themselves from the server as they end: let them, before it goes.
     threads_->joinAll();
+    server_.reset();
     threads_.reset();
 }
 
