@@ -6,6 +6,7 @@
 #   collection: 1 M sign-ins collected by vigil (entra_logons) and by a Python baseline, with the disk's rate
 #   state:      Entra State on a 100 k-user tenant: the full snapshot and a delta run after 1,000 changes
 #   store:      2 M events into the event store (SQLite), and the report queries on them
+#   outputs:    1 M sign-in records through jsonl, syslog (json, cef, ocsf) and http (ndjson, hec, _bulk) on loopback
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -55,6 +56,10 @@ cmake --build --preset release --target state_bench >/dev/null
 # The event store (issue #7): inserts per second the way the store output makes them, then the report queries.
 cmake --build --preset release --target store_bench >/dev/null
 ./build/tests/bench/store_bench "${STORE_EVENTS:-2000000}"
+
+# Outputs (issue #7): events per second through jsonl, syslog and http on loopback (receivers in the same process).
+cmake --build --preset release --target output_bench >/dev/null
+./build/tests/bench/output_bench "${OUTPUT_EVENTS:-1000000}"
 
 # Lua hooks (issue #6): a two-field hook's cost per event on one core (the no-hook pipeline is printed above).
 cmake --build --preset release --target hook_bench >/dev/null

@@ -5,6 +5,8 @@
 
 #include "util/rfc3339.hpp"
 
+#include <charconv>
+
 namespace vigil {
 
 namespace {
@@ -32,12 +34,14 @@ void append_ecs(std::string& out, const StoredEventView& event, const LogonFacts
     const bool logon = is_logon(event);
     JsonWriter json(out);
     json.begin();
-    std::string time;
+    thread_local std::string time;  // scratch, reused: no allocation per event once warm
+    time.clear();
     append_rfc3339_ms(time, event.time_ms);
     json.string("@timestamp", time);
-    std::string message(event.action);
-    if (!logon && !event.object_type.empty()) message += " " + std::string(event.object_type);
-    if (!event.what.empty()) message += ": " + std::string(event.what);
+    thread_local std::string message;
+    message.assign(event.action);
+    if (!logon && !event.object_type.empty()) message.append(" ").append(event.object_type);
+    if (!event.what.empty()) message.append(": ").append(event.what);
     json.string("message", message);
 
     json.begin_object("event");
@@ -57,13 +61,17 @@ void append_ecs(std::string& out, const StoredEventView& event, const LogonFacts
     json.string("outcome", event.status == "failure" ? "failure" : event.status == "success" ? "success" : "unknown");
     json.string("reason", facts.failure_reason);
     json.string("module", "vigil");
-    json.string("dataset", "vigil." + std::string(event.connector));
+    thread_local std::string dataset;
+    dataset.assign("vigil.").append(event.connector);
+    json.string("dataset", dataset);
     if (!event.raw_json.empty()) json.string("original", event.raw_json);
     json.end_object();
 
     if (facts.has_error_code) {
         json.begin_object("error");
-        json.string("code", std::to_string(facts.error_code));
+        char code[24];
+        const auto [end, ignored] = std::to_chars(code, code + sizeof(code), facts.error_code);
+        json.string("code", std::string_view(code, static_cast<size_t>(end - code)));
         json.end_object();
     }
 

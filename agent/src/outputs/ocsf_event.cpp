@@ -4,6 +4,8 @@
 
 #include "util/rfc3339.hpp"
 
+#include <charconv>
+
 namespace vigil {
 
 namespace {
@@ -82,20 +84,28 @@ void append_ocsf(std::string& out, const StoredEventView& event, const LogonFact
     json.integer("activity_id", type.activity_id);
     json.string("activity_name", type.activity_name);
     json.integer("type_uid", type.uid * 100 + type.activity_id);
-    json.string("type_name", std::string(type.name) + ": " + std::string(type.activity_name));
+    thread_local std::string type_name;
+    type_name.assign(type.name).append(": ").append(type.activity_name);
+    json.string("type_name", type_name);
     json.integer("time", event.time_ms);
-    std::string time;
+    thread_local std::string time;  // scratch, reused: no allocation per event once warm
+    time.clear();
     append_rfc3339_ms(time, event.time_ms);
     json.string("time_dt", time);
     json.integer("severity_id", failed ? 2 : 1);
     json.string("severity", failed ? "Low" : "Informational");
     json.integer("status_id", failed ? 2 : 1);
     json.string("status", failed ? "Failure" : "Success");
-    if (facts.has_error_code) json.string("status_code", std::to_string(facts.error_code));
+    if (facts.has_error_code) {
+        char code[24];
+        const auto [end, ignored] = std::to_chars(code, code + sizeof(code), facts.error_code);
+        json.string("status_code", std::string_view(code, static_cast<size_t>(end - code)));
+    }
     json.string("status_detail", facts.failure_reason);
-    std::string message(event.action);
-    if (!is_logon(event) && !event.object_type.empty()) message += " " + std::string(event.object_type);
-    if (!event.what.empty()) message += ": " + std::string(event.what);
+    thread_local std::string message;
+    message.assign(event.action);
+    if (!is_logon(event) && !event.object_type.empty()) message.append(" ").append(event.object_type);
+    if (!event.what.empty()) message.append(": ").append(event.what);
     json.string("message", message);
 
     json.begin_object("metadata");

@@ -115,7 +115,9 @@ void append_cef(std::string& out, const SyslogMessageFormat& format, const Store
         append_cef_header(out, event.object_type);
     }
     out += failed(event) ? "|5|" : "|3|";
-    append_extension(out, "rt", std::to_string(event.time_ms));
+    char time[24];
+    const auto [time_end, ignored] = std::to_chars(time, time + sizeof(time), event.time_ms);
+    append_extension(out, "rt", std::string_view(time, static_cast<size_t>(time_end - time)));
     append_extension(out, "externalId", event.id);
     append_extension(out, "cat", event.connector);
     append_extension(out, "act", event.action);
@@ -123,15 +125,17 @@ void append_cef(std::string& out, const SyslogMessageFormat& format, const Store
     append_extension(out, "suser", event.who);
     append_extension(out, "src", leading_ip(event.workstation));
     append_extension(out, "dvchost", event.where);
-    const std::pair<std::string_view, std::string_view> custom[] = {
-        {"organization", event.organization}, {"tenantId", event.tenant_id},
-        {"objectType", event.object_type},    {"what", event.what},
-        {"sourceGroup", event.source_group},  {"workstation", event.workstation}};
-    for (size_t i = 0; i < std::size(custom); ++i) {
-        if (custom[i].second.empty()) continue;
-        const std::string key = "cs" + std::to_string(i + 1);
-        append_extension(out, key + "Label", custom[i].first);
-        append_extension(out, key, custom[i].second);
+    struct Custom {
+        std::string_view label_key, key, label, value;
+    };
+    const Custom custom[] = {
+        {"cs1Label", "cs1", "organization", event.organization}, {"cs2Label", "cs2", "tenantId", event.tenant_id},
+        {"cs3Label", "cs3", "objectType", event.object_type},    {"cs4Label", "cs4", "what", event.what},
+        {"cs5Label", "cs5", "sourceGroup", event.source_group},  {"cs6Label", "cs6", "workstation", event.workstation}};
+    for (const Custom& field : custom) {
+        if (field.value.empty()) continue;
+        append_extension(out, field.label_key, field.label);
+        append_extension(out, field.key, field.value);
     }
     append_extension(out, "msg", event.details_json);
 }
