@@ -28,25 +28,6 @@ CREATE INDEX IF NOT EXISTS events_time ON events(connector, time_ms);
 CREATE INDEX IF NOT EXISTS events_organization ON events(organization, connector, time_ms);
 )SQL";
 
-constexpr const char* kColumns =
-    "id, time_ms, connector, organization, source_group, tenant_id, action, object_type, what, who, where_name, "
-    "workstation, status";
-
-// The fields a report may tally, and their columns: never a caller's text in the SQL.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTallyColumns{{
-    {"organization", "organization"},
-    {"source_group", "source_group"},
-    {"tenant_id", "tenant_id"},
-    {"action", "action"},
-    {"object_type", "object_type"},
-    {"what", "what"},
-    {"who", "who"},
-    {"where", "where_name"},
-    {"workstation", "workstation"},
-    {"status", "status"},
-    {"connector", "connector"},
-}};
-
 StoredEventView row_event(const sqlite::Statement& row) {
     StoredEventView event;
     event.id = row.column_text(0);
@@ -98,14 +79,10 @@ EventStore::EventStore(const std::string& path, bool read_only) : db_(prepared(p
     // that the index pages a run of batches keeps changing are copied (and synced) once per checkpoint.
     db_.exec("PRAGMA wal_autocheckpoint=16384");
     db_.exec(kSchema);
-    insert_.emplace(db_, (std::string("INSERT INTO events(") + kColumns +
+    insert_.emplace(db_, (std::string("INSERT INTO events(") + kEventColumns +
                           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
                              .c_str());
     insert_body_.emplace(db_, "INSERT INTO event_bodies(seq, details, raw) VALUES(?,?,?)");
-}
-
-EventStore::InsertCounts EventStore::insert(const std::vector<StoredEventView>& events) {
-    return insert(events.size(), [&](size_t i, StoredEventView& out) { out = events[i]; });
 }
 
 EventStore::InsertCounts EventStore::insert(size_t count, const EventSource& read) {
@@ -178,19 +155,9 @@ size_t EventStore::prune(int64_t before_ms) {
 EventStore::Filter EventStore::filter_of(const EventQuery& query) {
     Filter filter;
     filter.sql = " WHERE connector = ? AND time_ms >= ? AND time_ms < ?";
-    const std::pair<const std::string*, const char*> narrowing[] = {
-        {&query.organization, "organization"},
-        {&query.source_group, "source_group"},
-        {&query.tenant_id, "tenant_id"},
-        {&query.who, "who"},
-        {&query.action, "action"},
-        {&query.object_type, "object_type"},
-        {&query.status, "status"},
-    };
-    for (const auto& [value, column] : narrowing) {
-        if (value->empty()) continue;
-        filter.sql += std::string(" AND ") + column + " = ?";
-        filter.texts.emplace_back(*value);
+    for (const auto& [column, value] : query_narrowing(query)) {
+        filter.sql += std::string(" AND ") + std::string(column) + " = ?";
+        filter.texts.push_back(value);
     }
     return filter;
 }
@@ -206,7 +173,7 @@ void EventStore::bind_filter(sqlite::Statement& statement, const EventQuery& que
 void EventStore::query(const EventQuery& query, const std::function<bool(const StoredEventView&)>& row) const {
     const Filter filter = filter_of(query);
     // Joined for the rows given only: the filter runs on the narrow table.
-    sqlite::Statement select(db_, (std::string("SELECT ") + kColumns +
+    sqlite::Statement select(db_, (std::string("SELECT ") + kEventColumns +
                                    ", b.details, b.raw FROM events LEFT JOIN event_bodies b ON b.seq = events.seq" +
                                    filter.sql + " ORDER BY time_ms DESC, events.seq DESC")
                                       .c_str());
@@ -230,11 +197,7 @@ size_t EventStore::count(const EventQuery& query) const {
 }
 
 std::vector<EventStore::Tally> EventStore::tally(const EventQuery& query, std::string_view field, size_t limit) const {
-    std::string_view column;
-    for (const auto& [name, column_name] : kTallyColumns) {
-        if (name == field) column = column_name;
-    }
-    if (column.empty()) throw std::invalid_argument("no event field '" + std::string(field) + "' to count by");
+    const std::string_view column = tally_column(field);
     const Filter filter = filter_of(query);
     const std::string sql = "SELECT " + std::string(column) + ", count(*) AS n FROM events" + filter.sql +
                             " GROUP BY " + std::string(column) + " ORDER BY n DESC, " + std::string(column) +

@@ -6,6 +6,7 @@
 #include "pipeline/connector_job.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "store/event_store.hpp"
+#include "support/postgres_database.hpp"
 #include "support/test_support.hpp"
 #include "util/json_text.hpp"
 
@@ -172,6 +173,19 @@ TEST_F(AgentTest, TheStoreHoldsEachEventsFieldsAndDetailsButNotRawByDefault) {
                                               R"({"id":"evt-0","seq":0})"}));
     query.tenant_id.clear();
     EXPECT_EQ(EventStore(dir_.file("short.db"), true).count(query), 0u) << "events older than a day are not kept";
+}
+
+TEST_F(AgentTest, AStoreOnPostgreSQLHoldsEveryEventOnceAcrossRuns) {
+    test::PostgresDatabase database;
+    const std::string store = "  - {type: store, dsn: \"" + database.dsn() + "\", retention: 36500d}\n";
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 50, page_size: 7"), store)), 0);
+    EXPECT_EQ(database.scalar("SELECT count(*) FROM vigil_events"), "50");
+    EXPECT_EQ(database.scalar("SELECT count(DISTINCT id) FROM vigil_events WHERE tenant_id = '" + kTenantA +
+                              "' AND connector = 'counter' AND raw IS NULL"),
+              "50");
+    ASSERT_EQ(run_once(config_text(source(kTenantA, "total: 60, page_size: 7"), store)), 0);
+    EXPECT_EQ(database.scalar("SELECT count(*) FROM vigil_events"), "60") << "the next ten, none twice";
+    EXPECT_FALSE(std::filesystem::exists(dir_.file("var/events.db"))) << "no SQLite store beside it";
 }
 
 TEST_F(AgentTest, JsonlFileIsReadableOnlyByOwnerAndGroup) {
