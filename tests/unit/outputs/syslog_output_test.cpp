@@ -145,6 +145,7 @@ TEST_F(SyslogOutputTest, OcsfAndEcsBodiesAreTheMappedEvent) {
     receiver.start();
     ASSERT_EQ(create({{"address", address(receiver)}, {"format", std::string("ocsf")}}), VIGIL_OK) << error_;
     ASSERT_EQ(write(0, 1), VIGIL_OK) << error_;
+    ASSERT_TRUE(receiver.wait_for(1, 5s));  // the next message comes on another connection: keep them in order
     descriptor_->destroy(instance_);
     instance_ = nullptr;
     ASSERT_EQ(create({{"address", address(receiver)}, {"format", std::string("ecs")}}), VIGIL_OK) << error_;
