@@ -32,7 +32,7 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
                             "status, hooks, workers, dedupe_window, state_retention, graph, spool)");
     EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
     EXPECT_EQ(lines[2], config +
-                            ":5:12: unknown output type 'nope' (known: http, jsonl, store, syslog): install its plugin in a plugin "
+                            ":5:12: unknown output type 'nope' (known: http, jsonl, kafka, store, syslog): install its plugin in a plugin "
                             "folder or fix the type");
     EXPECT_EQ(lines[3], "vigil: 3 problem(s) in the configuration; nothing was started");
     // run refuses the same file the same way, and creates nothing.
@@ -70,7 +70,7 @@ TEST(Cli, ValidateAcceptsAGoodConfiguration) {
     EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("o")), 0)
         << test::read_file(dir.file("o.err"));
     EXPECT_EQ(test::read_file(dir.file("o.out")),
-              config + ": valid: 1 organization(s), 1 source(s), 1 collection job(s), 2 output(s), 6 plugin(s)\n");
+              config + ": valid: 1 organization(s), 1 source(s), 1 collection job(s), 2 output(s), 7 plugin(s)\n");
 }
 
 TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {

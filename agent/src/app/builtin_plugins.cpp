@@ -2,6 +2,7 @@
 
 #include "outputs/http_output.hpp"
 #include "outputs/jsonl_output.hpp"
+#include "outputs/kafka_output.hpp"
 #include "outputs/store_output.hpp"
 #include "outputs/syslog_output.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -13,6 +14,7 @@ void register_builtin_plugins(PluginRegistry& registry) {
     registry.add_builtin(store_output_descriptor());
     registry.add_builtin(syslog_output_descriptor());
     registry.add_builtin(http_output_descriptor());
+    registry.add_builtin(kafka_output_descriptor());
 }
 
 }  // namespace vigil

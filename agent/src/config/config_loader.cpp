@@ -27,7 +27,7 @@ namespace {
 // Graph's record is most of an event's bytes: the jsonl file (the archive) and third-party outputs get it; the
 // store and the SIEM feeds, whose receivers index every byte, only when asked (include_raw: true).
 bool keeps_raw_by_default(const std::string& output_type) {
-    return output_type != "store" && output_type != "syslog" && output_type != "http";
+    return output_type != "store" && output_type != "syslog" && output_type != "http" && output_type != "kafka";
 }
 
 std::vector<std::string> top_keys(bool is_main) {
