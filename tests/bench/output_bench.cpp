@@ -6,6 +6,7 @@
 #include "config/plugin_settings.hpp"
 #include "outputs/http_output.hpp"
 #include "outputs/jsonl_output.hpp"
+#include "outputs/kafka_output.hpp"
 #include "outputs/syslog_output.hpp"
 #include "plugins/host_context.hpp"
 
@@ -19,6 +20,8 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -245,6 +248,21 @@ int main(int argc, char** argv) {
                      {"max_request_mb", int64_t{5}},
                      {"max_request_events", int64_t{1000}}}};
     };
+    // librdkafka's mock cluster: three brokers on loopback speaking the Kafka protocol, in this process.
+    char kafka_error[512] = {};
+    rd_kafka_t* kafka_owner = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), kafka_error, sizeof(kafka_error));
+    rd_kafka_mock_cluster_t* kafka = rd_kafka_mock_cluster_new(kafka_owner, 3);
+    const std::string brokers = rd_kafka_mock_cluster_bootstraps(kafka);
+    const auto kafka_case = [&](const std::string& label, const std::string& compression) {
+        return Case{label,
+                    vigil::kafka_output_descriptor(),
+                    {{"brokers", brokers},
+                     {"topic", std::string("vigil.{connector}")},
+                     {"format", std::string("native")},
+                     {"compression", compression},
+                     {"timeout", int64_t{60'000}},
+                     {"properties", std::vector<std::string>{}}}};
+    };
     const std::vector<Case> cases = {
         Case{"jsonl, fsync per batch",
              vigil::jsonl_output_descriptor(),
@@ -261,8 +279,12 @@ int main(int argc, char** argv) {
         http_case("http ndjson, no gzip", "ndjson", "/hook", "native", false),
         http_case("http splunk_hec, gzip", "splunk_hec", "/services/collector", "native", true),
         http_case("http elasticsearch _bulk, ecs, no gzip", "elasticsearch", "/_bulk", "ecs", false),
+        kafka_case("kafka (mock cluster, 3 brokers), lz4", "lz4"),
+        kafka_case("kafka (mock cluster, 3 brokers), none", "none"),
     };
     for (const Case& bench : cases) run(bench, records, ids);
+    rd_kafka_mock_cluster_destroy(kafka);
+    rd_kafka_destroy(kafka_owner);
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -1,6 +1,8 @@
 #include "outputs/jsonl_output.hpp"
 
+#include "outputs/event_format.hpp"
 #include "outputs/rotated_files.hpp"
+#include "store/event_record_reader.hpp"
 #include "util/gzip_file.hpp"
 
 #include <vigil/plugin.hpp>
@@ -60,6 +62,8 @@ public:
                  "rotate the file before it grows past this many MiB (0: no size limit)", false, 0, 1 << 20),
         sdk::key("rotate_daily", VIGIL_VALUE_BOOL, "false", "rotate the file at the first write of each UTC day"),
         sdk::key("compress", VIGIL_VALUE_BOOL, "true", "gzip rotated files (name.gz)"),
+        sdk::key("format", VIGIL_VALUE_STRING, "native",
+                 "each line the event record (native) or mapped to ocsf or ecs (docs/formats.md)"),
         sdk::key("max_files", VIGIL_VALUE_INT, "0",
                  "rotated files kept; the oldest beyond this are deleted (0: keep them all)", false, 0, 100000),
     };
@@ -71,7 +75,11 @@ public:
           max_size_bytes_(static_cast<uint64_t>(config.get_int("max_size_mb") * kMegabyte)),
           rotate_daily_(config.get_bool("rotate_daily")),
           compress_(config.get_bool("compress")),
-          max_files_(static_cast<size_t>(config.get_int("max_files"))) {}
+          max_files_(static_cast<size_t>(config.get_int("max_files"))) {
+        if (!parse_event_format(config.get_string("format"), format_))
+            throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
+                             "format: '" + config.get_string("format") + "' is not native, ocsf or ecs");
+    }
     ~JsonlOutput() { close_file(); }
     JsonlOutput(const JsonlOutput&) = delete;
     JsonlOutput& operator=(const JsonlOutput&) = delete;
@@ -102,7 +110,12 @@ public:
         // so finishing their compression cannot lose a line that will be written again.
         if (housekeeping_due_) tidy_rotated_files();
         uint64_t batch_bytes = 0;
-        for (const vigil_record* record : records) batch_bytes += record->json.size + 1;
+        if (format_ != EventFormat::native) {
+            format_batch(records);
+            batch_bytes = formatted_.size();
+        } else {
+            for (const vigil_record* record : records) batch_bytes += record->json.size + 1;
+        }
         const int64_t now_ms = host_.now_ms();
         const bool new_day = rotate_daily_ && now_ms / kDayMs != file_day_;
         const bool too_big = max_size_bytes_ > 0 && size_ + batch_bytes > max_size_bytes_;
@@ -110,9 +123,13 @@ public:
         if (size_ == 0) file_day_ = now_ms / kDayMs;
 
         // Each record and its newline go straight from the spool's buffer to the kernel: no copy into a batch
-        // buffer (the lines of a million events are gigabytes).
+        // buffer (the lines of a million events are gigabytes). A mapped format is one buffer of its own.
         static constexpr char kNewline = '\n';
-        for (size_t first = 0; first < records.size(); first += kRecordsPerCall) {
+        if (format_ != EventFormat::native) {
+            iovecs_.assign(1, iovec{formatted_.data(), formatted_.size()});
+            write_all(formatted_.size());
+        }
+        for (size_t first = 0; format_ == EventFormat::native && first < records.size(); first += kRecordsPerCall) {
             const size_t count = std::min(kRecordsPerCall, records.size() - first);
             iovecs_.clear();
             size_t call_bytes = 0;
@@ -136,6 +153,23 @@ public:
 
 private:
     static constexpr size_t kRecordsPerCall = IOV_MAX / 2;
+
+    // formatted_ = every record mapped to format_, one per line.
+    void format_batch(std::span<const vigil_record* const> records) {
+        formatted_.clear();
+        for (const vigil_record* record : records) {
+            const std::string_view json(record->json.data, record->json.size);
+            event_ = {};
+            if (!reader_.read(json, event_, reason_))
+                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record->id.data, record->id.size) +
+                                                         " is not a valid record: " + reason_);
+            event_.id = std::string_view(record->id.data, record->id.size);
+            event_.connector = std::string_view(record->connector.data, record->connector.size);
+            event_.time_ms = record->time_ms;
+            formatter_.append(formatted_, format_, event_, json);
+            formatted_ += '\n';
+        }
+    }
 
     std::string position() const { return std::to_string(size_) + "@" + std::to_string(inode_); }
 
@@ -263,6 +297,12 @@ private:
     int64_t file_day_ = 0;           // days since the epoch (UTC) of the live file's lines
     bool housekeeping_due_ = false;  // rotated files may wait for compression or removal
     std::vector<iovec> iovecs_;      // reused between batches
+    EventFormat format_ = EventFormat::native;
+    EventRecordReader reader_;
+    EventFormatter formatter_;
+    StoredEventView event_;
+    std::string reason_;
+    std::string formatted_;  // a batch in a mapped format; reused
 };
 
 }  // namespace

@@ -69,6 +69,7 @@ protected:
         config.settings.set("rotate_daily", false);
         config.settings.set("compress", true);
         config.settings.set("max_files", int64_t{0});
+        config.settings.set("format", std::string("native"));
         for (const auto& [key, value] : overrides) config.settings.set(key, value);
         char error[256] = {};
         ASSERT_EQ(descriptor_->create(host_table(), &host_, &config, &instance_, error, sizeof(error)), VIGIL_OK)
@@ -261,6 +262,20 @@ TEST_F(JsonlOutputTest, ACompressionInterruptedByACrashIsRedoneAndItsPartialFile
     ASSERT_EQ(write(lines_of(3, 1)), VIGIL_OK);
     EXPECT_EQ(gunzip_file(path_ + ".20261204T000000Z.gz"), joined(lines_of(0, 3)));
     EXPECT_FALSE(std::filesystem::exists(path_ + ".20261204T000000Z"));
+}
+
+TEST_F(JsonlOutputTest, EcsFormatWritesEachEventMappedOnItsOwnLine) {
+    create({{"format", std::string("ecs")}});
+    ASSERT_EQ(open(""), VIGIL_OK);
+    const std::string record = R"({"id":"e1","connector":"entra_logons","organization":"Contoso","tenant_id":"t1",)"
+                               R"("action":"Failed Logon","who":"ann@contoso.com","status":"failure"})";
+    ASSERT_EQ(write({record, record}), VIGIL_OK);
+    const auto lines = test::read_lines(path_);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_TRUE(lines[0].starts_with(R"({"@timestamp":"1970-01-01T00:00:00.000Z","message":"Failed Logon",)"))
+        << lines[0];
+    EXPECT_NE(lines[0].find(R"("category":["authentication"])"), std::string::npos) << lines[0];
+    EXPECT_EQ(offset_of(host_.token), std::to_string(test::read_file(path_).size()));
 }
 
 TEST_F(JsonlOutputTest, AnUnwritableFolderIsAnIoErrorNamingThePath) {
