@@ -86,7 +86,7 @@ public:
         }
         // Envoy's rule: refuse what cannot work before the agent starts. Building the configuration checks every
         // property's name and value; no connection is made until the first batch.
-        make_configuration();
+        rd_kafka_conf_destroy(make_configuration());
     }
 
     void open(std::string_view /*resume_token*/) {
