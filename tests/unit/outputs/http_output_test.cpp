@@ -54,7 +54,7 @@ protected:
         config.settings.set("sourcetype", std::string("vigil:event"));
         config.settings.set("hostname", std::string("collector-1"));
         config.settings.set("ca_file", std::string());
-        config.settings.set("timeout", int64_t{5000});
+        config.settings.set("timeout", int64_t{30'000});  // generous: TLS under ThreadSanitizer is slow
         config.settings.set("retry_wait", int64_t{10});
         config.settings.set("max_request_mb", int64_t{5});
         config.settings.set("max_request_events", int64_t{1000});
