@@ -3,7 +3,7 @@
 #include "outputs/event_format.hpp"
 #include "outputs/http_body.hpp"
 #include "outputs/http_poster.hpp"
-#include "store/event_record_reader.hpp"
+#include "outputs/record_fields.hpp"
 #include "util/gzip_file.hpp"
 
 #include <vigil/plugin.hpp>
@@ -143,13 +143,7 @@ private:
         offsets_.clear();
         for (const vigil_record* record : batch) {
             const std::string_view json(record->json.data, record->json.size);
-            event_ = {};
-            if (!reader_.read(json, event_, reason_))
-                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record->id.data, record->id.size) +
-                                                         " is not a valid record: " + reason_);
-            event_.id = std::string_view(record->id.data, record->id.size);
-            event_.connector = std::string_view(record->connector.data, record->connector.size);
-            event_.time_ms = record->time_ms;
+            read_record_fields(reader_, *record, event_, reason_);
             offsets_.push_back(formatted_.size());
             formatter_.append(formatted_, event_format_, event_, json);
         }

@@ -1,8 +1,8 @@
 #include "outputs/jsonl_output.hpp"
 
 #include "outputs/event_format.hpp"
+#include "outputs/record_fields.hpp"
 #include "outputs/rotated_files.hpp"
-#include "store/event_record_reader.hpp"
 #include "util/gzip_file.hpp"
 
 #include <vigil/plugin.hpp>
@@ -159,13 +159,7 @@ private:
         formatted_.clear();
         for (const vigil_record* record : records) {
             const std::string_view json(record->json.data, record->json.size);
-            event_ = {};
-            if (!reader_.read(json, event_, reason_))
-                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record->id.data, record->id.size) +
-                                                         " is not a valid record: " + reason_);
-            event_.id = std::string_view(record->id.data, record->id.size);
-            event_.connector = std::string_view(record->connector.data, record->connector.size);
-            event_.time_ms = record->time_ms;
+            read_record_fields(reader_, *record, event_, reason_);
             formatter_.append(formatted_, format_, event_, json);
             formatted_ += '\n';
         }

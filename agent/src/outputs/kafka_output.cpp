@@ -1,7 +1,7 @@
 #include "outputs/kafka_output.hpp"
 
 #include "outputs/event_format.hpp"
-#include "store/event_record_reader.hpp"
+#include "outputs/record_fields.hpp"
 
 #include <vigil/plugin.hpp>
 
@@ -171,13 +171,7 @@ private:
             topic = topics_.emplace(std::string(connector), topic_for(topic_pattern_, connector)).first;
         std::string_view value(record.json.data, record.json.size);
         if (format_ != EventFormat::native) {
-            event_ = {};
-            if (!reader_.read(value, event_, reason_))
-                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record.id.data, record.id.size) +
-                                                         " is not a valid record: " + reason_);
-            event_.id = std::string_view(record.id.data, record.id.size);
-            event_.connector = connector;
-            event_.time_ms = record.time_ms;
+            read_record_fields(reader_, record, event_, reason_);
             formatted_.clear();
             formatter_.append(formatted_, format_, event_, value);
             value = formatted_;

@@ -1,6 +1,6 @@
 #include "outputs/store_output.hpp"
 
-#include "store/event_record_reader.hpp"
+#include "outputs/record_fields.hpp"
 #include "store/event_store.hpp"
 #include "store/pg_event_store.hpp"
 
@@ -66,18 +66,9 @@ public:
                            " events older than the store's retention were not stored");
             }
             std::string reason;
-            const EventDatabase::InsertCounts counts =
-                store_->insert(kept_.size(), [&](size_t i, StoredEventView& out) {
-                    const vigil_record& record = *kept_[i];
-                    if (!reader_.read(std::string_view(record.json.data, record.json.size), out, reason)) {
-                        // The host serialized this record itself: it cannot be malformed unless memory is.
-                        throw sdk::Error(VIGIL_ERR_INVALID_ARGUMENT,
-                                         "event " + std::string(record.id.data, record.id.size) + ": " + reason);
-                    }
-                    out.id = std::string_view(record.id.data, record.id.size);
-                    out.connector = std::string_view(record.connector.data, record.connector.size);
-                    out.time_ms = record.time_ms;
-                });
+            const EventDatabase::InsertCounts counts = store_->insert(
+                kept_.size(),
+                [&](size_t i, StoredEventView& out) { read_record_fields(reader_, *kept_[i], out, reason); });
             if (counts.duplicates > 0) {
                 host_.info(std::to_string(counts.duplicates) + " events already in the store were not stored again");
             }

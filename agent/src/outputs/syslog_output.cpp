@@ -1,9 +1,9 @@
 #include "outputs/syslog_output.hpp"
 
 #include "outputs/event_format.hpp"
+#include "outputs/record_fields.hpp"
 #include "outputs/syslog_message.hpp"
 #include "outputs/syslog_transport.hpp"
-#include "store/event_record_reader.hpp"
 
 #include <vigil/plugin.hpp>
 
@@ -117,13 +117,7 @@ public:
         buffer_.clear();
         for (const vigil_record* record : records) {
             const std::string_view json(record->json.data, record->json.size);
-            event_ = {};
-            if (!reader_.read(json, event_, reason_))
-                throw sdk::Error(VIGIL_ERR_INTERNAL, "event " + std::string(record->id.data, record->id.size) +
-                                                         " is not a valid record: " + reason_);
-            event_.id = std::string_view(record->id.data, record->id.size);
-            event_.connector = std::string_view(record->connector.data, record->connector.size);
-            event_.time_ms = record->time_ms;
+            read_record_fields(reader_, *record, event_, reason_);
             std::string_view body = json;
             if (event_format_ != EventFormat::native) {
                 formatted_.clear();
