@@ -179,17 +179,20 @@ std::string GraphEmulator::issue_token(const std::string& tenant_id, const std::
     RAND_bytes(random, sizeof(random));
     const std::string token = "emulated." + crypto::base64url_encode(std::string(reinterpret_cast<char*>(random), 24));
     std::lock_guard lock(mutex_);
-    const int64_t valid_ms =
-        options_.scenario.token_valid_ms > 0 ? options_.scenario.token_valid_ms : lifetime_s * 1000;
-    tokens_.emplace_back(token, IssuedToken{tenant_id, client_id, now_ms() + valid_ms});
+    tokens_.emplace_back(
+        token, IssuedToken{tenant_id, client_id, now_ms() + lifetime_s * 1000, options_.scenario.token_valid_ms});
     return token;
 }
 
-bool GraphEmulator::holder_of_token(const std::string& token, const Tenant*& tenant,
-                                    const Application*& application) const {
+bool GraphEmulator::holder_of_token(const std::string& token, const Tenant*& tenant, const Application*& application) {
     std::lock_guard lock(mutex_);
-    for (const auto& [value, issued] : tokens_) {
-        if (value != token || issued.expires_at_ms <= now_ms()) continue;
+    const int64_t now = now_ms();
+    for (auto& [value, issued] : tokens_) {
+        if (value != token || issued.expires_at_ms <= now) continue;
+        if (issued.valid_after_first_use_ms > 0) {
+            if (issued.first_used_ms == 0) issued.first_used_ms = now;
+            if (now - issued.first_used_ms >= issued.valid_after_first_use_ms) continue;
+        }
         tenant = options_.scenario.find_tenant(issued.tenant_id);
         application = nullptr;
         for (const auto& app : tenant->applications) {

@@ -82,10 +82,13 @@ public:
         std::string tenant_id;
         std::string client_id;
         int64_t expires_at_ms = 0;
+        // With the scenario's token_valid_ms: the token dies this long after its first use (0: not used yet).
+        int64_t valid_after_first_use_ms = 0;
+        int64_t first_used_ms = 0;
     };
     std::string issue_token(const std::string& tenant_id, const std::string& client_id, int64_t lifetime_s);
     // The tenant and application a bearer token was issued to; false when unknown, expired or revoked.
-    bool holder_of_token(const std::string& token, const Tenant*& tenant, const Application*& application) const;
+    bool holder_of_token(const std::string& token, const Tenant*& tenant, const Application*& application);
     // Every token issued so far stops working (a revocation, or tokens that expire early): the next Graph request
     // gets 401 InvalidAuthenticationToken.
     void revoke_tokens();

@@ -98,8 +98,9 @@ struct Tenant {
 //       faults: {throttle_every: 3, retry_after: "0.5", unavailable_every: 0}
 struct Scenario {
     int64_t token_lifetime_s = 3599;
-    // Tokens stop working this long after issue whatever expires_in says (0: as advertised): a revocation or a
-    // continuous access evaluation event, so clients meet 401 InvalidAuthenticationToken mid-paging.
+    // Tokens stop working this long after their first use whatever expires_in says (0: as advertised): a revocation
+    // or a continuous access evaluation event, so clients meet 401 InvalidAuthenticationToken mid-paging. Counted
+    // from first use, not issue, so a slow machine (a sanitizer build) never sees a token die before it served once.
     int64_t token_valid_ms = 0;
     bool gzip = true;  // honour Accept-Encoding: gzip (off: measure the emulator without compression)
     std::vector<Tenant> tenants;

@@ -202,7 +202,8 @@ TEST_F(GraphClientTest, ARevokedTokenMidPagingIsRefreshedOnceAndThePageRetried) 
 }
 
 // Tokens that die long before their advertised expiry (a revocation, continuous access evaluation): every 401
-// mid-paging costs one fresh token and the same page again, never the listing.
+// mid-paging costs one fresh token and the same page again, never the listing. The emulator counts a token's 150 ms
+// from its first use, so each token serves at least one page however slow the machine.
 TEST(ShortLivedTokens, EachExpiryMidPagingCostsOneRefreshAndNoPage) {
     test::TempDir dir;
     emulator::Scenario scenario;
