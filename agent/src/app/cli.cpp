@@ -18,9 +18,11 @@ std::string usage() {
            "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
            "  vigil validate --config FILE            check the configuration and plugins\n"
            "  vigil doctor   --config FILE [--org NAME]   per source: token and each connector's Graph access\n"
-           "  vigil report   KIND --config FILE [--org NAME] [--since T] [--until T] [--at T] [--format table|json]\n"
-           "                 [--out FILE]          KIND: state | risks (activity | logons: with the event store);\n"
-           "                                       T: 2026-11-01, 2026-11-01T10:00:00Z, or back from now: 24h, 7d\n"
+           "  vigil report   KIND --config FILE [--org NAME] [--since T] [--until T] [--at T]\n"
+           "                 [--format table|csv|json|html] [--out FILE] [--limit N]\n"
+           "                 [--source-group G] [--tenant ID] [--who W] [--action A] [--object-type T] [--status S]\n"
+           "                 KIND: activity | logons | state | risks\n"
+           "                 T: 2026-11-01, 2026-11-01T10:00:00Z, or back from now: 24h, 7d\n"
            "  vigil plugins  list --config FILE       list the plugins found\n"
            "  vigil cert     generate --out DIR [--days N]   key and self-signed certificate for the app registration\n"
            "  vigil version\n";
@@ -72,6 +74,34 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                 }
                 line.report_format = value;
             }
+        } else if (line.command == "report" && (arg == "--source-group" || arg == "--tenant" || arg == "--who" ||
+                                                arg == "--action" || arg == "--object-type" || arg == "--status")) {
+            if (i + 1 >= args.size()) throw std::invalid_argument(arg + " needs a value");
+            const std::string& value = args[++i];
+            if (arg == "--source-group") line.source_group = value;
+            if (arg == "--tenant") line.tenant_id = value;
+            if (arg == "--who") line.who = value;
+            if (arg == "--action") line.action = value;
+            if (arg == "--object-type") line.object_type = value;
+            if (arg == "--status") {
+                if (value != "success" && value != "failure") {
+                    throw std::invalid_argument("--status takes success or failure, not '" + value + "'");
+                }
+                line.status = value;
+            }
+        } else if (arg == "--limit" && line.command == "report") {
+            const std::string text = i + 1 < args.size() ? args[++i] : "";
+            size_t used = 0;
+            long long limit = -1;
+            try {
+                limit = std::stoll(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (text.empty() || used != text.size() || limit < 0) {
+                throw std::invalid_argument("--limit takes how many rows to show (0: all), not '" + text + "'");
+            }
+            line.limit = limit;
         } else if (arg == "--once" && line.command == "run") {
             line.once = true;
         } else if (arg == "--out" && line.command == "cert" && i + 1 < args.size()) {

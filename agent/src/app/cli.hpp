@@ -18,6 +18,9 @@ struct CommandLine {
     std::string since, until, at;  // report: as written (ISO 8601 or a duration back from now)
     std::string report_format = "table";
     std::string out_file;  // report --out
+    // report: narrow to these (exact matches; empty: no narrowing)
+    std::string source_group, tenant_id, who, action, object_type, status;
+    long long limit = -1;  // report --limit: rows shown (0: all; -1: the format's default)
 };
 
 // Parses argv[1..]; throws std::invalid_argument with a one-line message on a bad command line (exit code 2).

@@ -22,9 +22,28 @@ size_t display_width(const std::string& text) {
     return count;
 }
 
+std::string printable(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n' || c == '\r' || c == '\t') {
+            out += ' ';
+        } else if (c < 0x20 || c == 0x7F) {
+            out += "\xEF\xBF\xBD";  // U+FFFD: an escape sequence in a display name must not drive the terminal
+        } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+            out += "\xEF\xBF\xBD";  // a C1 control (U+0080..U+009F), CSI among them
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 std::string fit(const std::string& text, size_t width) {
-    std::string flat = text;
-    std::replace(flat.begin(), flat.end(), '\n', ' ');
+    const std::string flat = printable(text);
     if (display_width(flat) <= width) return flat;
     if (width == 0) return "";
     size_t kept = 0;
@@ -47,6 +66,11 @@ size_t terminal_width() {
     return 120;
 }
 
+void TextTable::keep_at_least(size_t column, size_t width) {
+    if (minimum_widths_.size() <= column) minimum_widths_.resize(column + 1, 0);
+    minimum_widths_[column] = width;
+}
+
 std::string TextTable::render(size_t width) const {
     const size_t columns = headers_.size();
     std::vector<size_t> widths(columns);
@@ -57,10 +81,16 @@ std::string TextTable::render(size_t width) const {
         }
     }
     const auto total = [&] { return std::accumulate(widths.begin(), widths.end(), size_t{0}) + kGap * (columns - 1); };
-    while (total() > width) {  // take one character from the widest column until it fits
-        const auto widest = std::max_element(widths.begin(), widths.end());
-        if (*widest <= kNarrowest) break;
-        --*widest;
+    const auto floor_of = [&](size_t c) {
+        return std::max(kNarrowest, c < minimum_widths_.size() ? minimum_widths_[c] : size_t{0});
+    };
+    while (total() > width) {  // take one character from the widest column that may shrink, until it fits
+        size_t widest = columns;
+        for (size_t c = 0; c < columns; ++c) {
+            if (widths[c] > floor_of(c) && (widest == columns || widths[c] > widths[widest])) widest = c;
+        }
+        if (widest == columns) break;
+        --widths[widest];
     }
     std::string out;
     const auto line = [&](const std::vector<std::string>& cells) {

@@ -1,4 +1,5 @@
 // The state report's table of changes, on a store written here.
+#include "report/report_renderer.hpp"
 #include "report/state_report.hpp"
 
 #include "store/state_store.hpp"
@@ -28,7 +29,7 @@ TEST(StateReport, AChangeFromOrToNothingIsAnEmptyCell) {
     options.at_ms = 3'000'000;
     options.since_ms = 1'500'000;
     std::ostringstream out;
-    report_state(options, out);
+    render_text_report(state_report(options), 120, out);
     const std::string text = out.str();
     EXPECT_NE(text.find("Modified  User  ann@contoso.com  enabled   true  false"), std::string::npos) << text;
     EXPECT_NE(text.find("Modified  User  ann@contoso.com  dept            Sales"), std::string::npos)

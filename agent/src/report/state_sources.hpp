@@ -1,0 +1,35 @@
+#pragma once
+
+#include "report/report_model.hpp"
+#include "report/state_report.hpp"
+#include "store/state_store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// What the state and risks reports share: which sources' stores they read and how a source heads its section.
+namespace vigil {
+
+// A source's state store, positioned at its snapshot for the report's `at`.
+struct StateReportSource {
+    std::shared_ptr<StateStore> store;  // shared with the report's row producers, which read while rendering
+    int64_t snapshot_ms = 0;
+    std::optional<int64_t> previous_ms;  // the snapshot before it, for trends
+};
+
+// Every source the options select that has a snapshot at or before `at`, in the stores' order.
+std::vector<StateReportSource> state_sources_at(const StateReportOptions& options);
+
+// A section headed by the source (organization / source group / tenant (domain), snapshot), with those as facts.
+ReportSection state_section(const StateReportSource& source);
+
+// The scope line: at, since and the narrowing asked for.
+std::vector<std::pair<std::string, std::string>> state_scope(const StateReportOptions& options);
+
+// "No risks at or before ... : enable the entra_state connector and run `vigil run --once`."
+std::string nothing_found(const StateReportOptions& options, const char* what);
+
+}  // namespace vigil
