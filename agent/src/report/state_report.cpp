@@ -28,6 +28,7 @@ std::string cell_value(std::string_view json) {
     simdjson::dom::element value;
     if (parser.parse(json.data(), json.size(), true).get(value) != simdjson::SUCCESS) return std::string(json);
     if (value.is_null()) return {};
+    if (value.is_object()) return details_text(json);  // an added or removed object: its state, as in the list
     std::string_view text;
     return value.get_string().get(text) == simdjson::SUCCESS ? std::string(text) : simdjson::minify(value);
 }
@@ -91,6 +92,7 @@ ReportTable changes_table(const StateReportSource& source, int64_t since_ms) {
     for (const int64_t taken : source.store->snapshots()) {
         if (taken <= since_ms || taken > source.snapshot_ms) continue;
         source.store->changes(taken, [&](const StateChange& c) {
+            if (c.kind == "risk") return;  // the risks report shows how they moved
             ReportRow row(8);
             row[0] = time_cell(taken);
             row[1] = text_cell(action_name(c.action));

@@ -16,10 +16,42 @@ constexpr size_t kNarrowest = 4;  // a column is never cut below this
 
 }  // namespace
 
+namespace {
+
+// The code point at text[at] (UTF-8; a stray byte counts as itself) and its length in bytes.
+char32_t code_point(const std::string& text, size_t at, size_t& length) {
+    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(at);
+    length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (at + length > text.size()) length = 1;
+    if (length == 1) return lead;
+    char32_t value = lead & (0xFF >> (length + 1));
+    for (size_t i = 1; i < length; ++i) value = (value << 6) | (byte(at + i) & 0x3F);
+    return value;
+}
+
+// Terminals give East Asian wide characters and most emoji two columns (Unicode's East Asian Width W and F,
+// in the ranges names and text in a directory use).
+bool is_wide(char32_t c) {
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+           (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+// Columns of one code point: 0 for a continuation of the one before (combining marks are not told apart here).
+size_t columns_of(char32_t c) {
+    return is_wide(c) ? 2 : 1;
+}
+
+}  // namespace
+
 size_t display_width(const std::string& text) {
-    size_t count = 0;
-    for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return count;
+    size_t width = 0;
+    size_t length = 0;
+    for (size_t at = 0; at < text.size(); at += length) width += columns_of(code_point(text, at, length));
+    return width;
 }
 
 std::string printable(const std::string& text) {
@@ -46,14 +78,17 @@ std::string fit(const std::string& text, size_t width) {
     const std::string flat = printable(text);
     if (display_width(flat) <= width) return flat;
     if (width == 0) return "";
-    size_t kept = 0;
+    size_t kept = 0;  // columns
     size_t at = 0;
-    while (at < flat.size() && kept < width - 1) {
-        ++at;
-        while (at < flat.size() && (static_cast<unsigned char>(flat[at]) & 0xC0) == 0x80) ++at;
-        ++kept;
+    size_t length = 0;
+    while (at < flat.size()) {
+        const size_t columns = columns_of(code_point(flat, at, length));
+        if (kept + columns > width - 1) break;
+        kept += columns;
+        at += length;
     }
-    return flat.substr(0, at) + "\xE2\x80\xA6";  // …
+    // A wide character that did not fit leaves one column: pad it so the cell is exactly `width` wide.
+    return flat.substr(0, at) + std::string(width - 1 - kept, ' ') + "\xE2\x80\xA6";  // …
 }
 
 size_t terminal_width() {

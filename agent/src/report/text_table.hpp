@@ -25,8 +25,8 @@ private:
 // The terminal's width (COLUMNS, else the tty's, else 120).
 size_t terminal_width();
 
-// Characters (code points) in UTF-8 text, and text cut to at most `width` of them with "…" when cut; fit also
-// makes the text printable first.
+// Terminal columns of UTF-8 text (a code point is one, an East Asian wide one or an emoji two), and text cut to at
+// most `width` columns with "…" when cut; fit also makes the text printable first.
 size_t display_width(const std::string& text);
 // Text safe to print on a terminal: line breaks and tabs become spaces, other control characters (C0, DEL, C1:
 // the escape sequences that could move the cursor or retitle the window) become U+FFFD.

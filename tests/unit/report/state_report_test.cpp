@@ -1,6 +1,6 @@
 // The state report's table of changes, on a store written here.
-#include "report/report_renderer.hpp"
 #include "report/state_report.hpp"
+#include "report/report_renderer.hpp"
 
 #include "store/state_store.hpp"
 #include "support/test_support.hpp"
