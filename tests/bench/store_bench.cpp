@@ -3,6 +3,8 @@
 // each read for its indexed fields, one transaction), then the report queries timed on what was stored.
 //
 //     store_bench [EVENTS] [DIR]      (scripts/bench.sh runs it; DIR defaults to a temporary folder, removed after)
+#include "report/event_reports.hpp"
+#include "report/report_renderer.hpp"
 #include "store/event_record_reader.hpp"
 #include "store/event_store.hpp"
 
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -162,6 +165,26 @@ int main(int argc, char** argv) {
     logons.status.clear();
     logons.since_ms = end_ms - kDayMs;
     time_query("logons, last 24 h, newest 1,000", [&] { return newest(logons, 1000); });
+
+    // Whole reports as `vigil report` makes them: the pass over every matching event for the summaries and charts,
+    // then the first 1,000 rows rendered (table and html), written to /dev/null.
+    std::ofstream null_stream("/dev/null");
+    const auto whole_report = [&](const char* kind, int64_t days, vigil::ReportFormat format) {
+        vigil::EventReportRequest request;
+        request.now_ms = end_ms;
+        request.row_limit = 1000;
+        request.query.since_ms = end_ms - days * kDayMs;
+        const vigil::Report report = std::string(kind) == "activity" ? vigil::activity_report(store, request)
+                                                                     : vigil::logons_report(store, request);
+        vigil::render_report(report, format, 120, null_stream);
+        return report.sections.front().tables.front().total_rows;
+    };
+    time_query("report activity, 7 days, table",
+               [&] { return whole_report("activity", 7, vigil::ReportFormat::table); });
+    time_query("report activity, 7 days, html", [&] { return whole_report("activity", 7, vigil::ReportFormat::html); });
+    time_query("report logons, 1 day, table", [&] { return whole_report("logons", 1, vigil::ReportFormat::table); });
+    time_query("report logons, 7 days, table", [&] { return whole_report("logons", 7, vigil::ReportFormat::table); });
+    time_query("report logons, 7 days, html", [&] { return whole_report("logons", 7, vigil::ReportFormat::html); });
 
     if (own_dir) std::filesystem::remove_all(dir);
     return 0;
