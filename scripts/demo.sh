@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo (contract section 1): builds Vigil, starts the Graph emulator with two organizations' three tenants
 # (one with a certificate credential, one without a P1/P2 licence), checks the set-up with `vigil doctor`, runs one
-# collection cycle, and prints what was collected per organization and connector.
+# collection cycle (which ends with a summary per organization and connector), and prints the reports.
 #   ./scripts/demo.sh            work folder: ./var/demo (removed and made again)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,9 +48,17 @@ sleep 1
 build/vigil run --config "$config" --once >/dev/null 2>&1 || true
 echo "   $(( $(wc -l <"$work/events.jsonl") - first )) new events"
 echo
-python3 scripts/demo/summary.py "$work/events.jsonl"
-echo
+export COLUMNS=${COLUMNS:-160}
+echo "== vigil report activity --limit 8 (the newest directory changes of every tenant)"
+build/vigil report activity --config "$config" --limit 8
+echo "== vigil report logons --status failure --limit 8"
+build/vigil report logons --config "$config" --status failure --limit 8
 echo "== vigil report risks --org 'Contoso Group' (from the Entra State snapshot)"
-COLUMNS=${COLUMNS:-160} build/vigil report risks --config "$config" --org "Contoso Group"
+build/vigil report risks --config "$config" --org "Contoso Group"
+mkdir -p "$work/reports"
+for kind in activity logons state risks; do
+  build/vigil report "$kind" --config "$config" --format html --out "$work/reports/$kind.html"
+done
+echo "== the same reports for a browser: $work/reports/{activity,logons,state,risks}.html"
 echo
 echo "collected in $(( $(date +%s) - started )) s; events in $work/events.jsonl, the agent's log in $work/vigil.log"

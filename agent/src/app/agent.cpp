@@ -1,8 +1,10 @@
 #include "app/agent.hpp"
 
+#include "app/commands.hpp"
 #include "app/graph_sources.hpp"
 #include "graph/graph_client.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "util/wall_clock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -75,9 +77,20 @@ Agent::Agent(const Config& config, const PluginRegistry& registry) : config_(con
         outputs_.push_back(std::move(runner));
     }
     spool_->set_outputs(names);
+    board_ =
+        std::make_unique<StatusBoard>(jobs_, outputs_, *spool_, service_accounts_, wall_clock_ms(), version_text());
+}
+
+StatusSnapshot Agent::status() const {
+    return board_->snapshot(wall_clock_ms());
+}
+
+uint16_t Agent::status_port() const {
+    return status_server_ ? status_server_->port() : 0;
 }
 
 Agent::~Agent() {
+    status_server_.reset();
     stop();
     if (scheduler_) scheduler_->wait();
     stop_outputs(std::chrono::steady_clock::now());
@@ -109,9 +122,14 @@ void Agent::stop_outputs(std::chrono::steady_clock::time_point deadline) {
 }
 
 int Agent::run() {
+    if (!config_.agent.status_listen.empty()) {
+        status_server_ = std::make_unique<StatusServer>(config_.agent.status_listen, config_.agent.status_token,
+                                                        [this] { return status(); });
+    }
     start(false);
     scheduler_->wait();  // returns after stop()
     stop_outputs(std::chrono::steady_clock::now() + kStopGrace);
+    status_server_.reset();
     spdlog::info("agent stopped");
     return 0;
 }

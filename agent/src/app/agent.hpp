@@ -8,6 +8,8 @@
 #include "pipeline/output_runner.hpp"
 #include "pipeline/scheduler.hpp"
 #include "pipeline/spool.hpp"
+#include "status/status_server.hpp"
+#include "status/status_snapshot.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -35,6 +37,10 @@ public:
     void stop();
 
     size_t job_count() const { return jobs_.size(); }
+    // What the status endpoint and the run summary show, now.
+    StatusSnapshot status() const;
+    // The status endpoint's port while run() serves it (0: none).
+    uint16_t status_port() const;
     static constexpr auto kStopGrace = std::chrono::seconds(5);
     static constexpr auto kOnceDeliveryTimeout = std::chrono::seconds(120);
 
@@ -54,6 +60,8 @@ private:
     std::unique_ptr<graph::RequestLimiter> limiter_;
     ServiceAccounts service_accounts_;   // resolved by the jobs, read by the hooks
     std::unique_ptr<LuaHookSet> hooks_;  // agent.hooks, read once; each worker gets its own interpreters
+    std::unique_ptr<StatusBoard> board_;
+    std::unique_ptr<StatusServer> status_server_;  // run() only; stopped first: it reads everything above
 };
 
 // Creates data_dir (0700) if needed; throws std::runtime_error naming the folder and what to do.

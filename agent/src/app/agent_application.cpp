@@ -4,6 +4,8 @@
 #include "app/termination_signals.hpp"
 #include "config/config_loader.hpp"
 #include "logging/logging.hpp"
+#include "report/text_table.hpp"
+#include "status/status_formats.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -34,8 +36,15 @@ int AgentApplication::main(const std::vector<std::string>&) {
         spdlog::info("signal {} received: stopping (finishing the pages in hand)", signal);
         agent->stop();
     });
-    const int code = once_ ? agent->run_once() : agent->run();
+    int code = 1;
+    try {
+        code = once_ ? agent->run_once() : agent->run();
+    } catch (const std::exception& failure) {
+        spdlog::error("start-up failed: {}", failure.what());
+        std::cerr << "vigil: start-up failed: " << failure.what() << "\n";
+    }
     signals.stop_watching();  // a stop() in progress on the watcher thread finishes before the agent goes
+    if (once_) std::cout << run_summary(agent->status(), terminal_width()) << std::flush;
     agent.reset();
     spdlog::default_logger()->flush();
     return code;

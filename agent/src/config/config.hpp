@@ -17,7 +17,7 @@ struct LogConfig {
 
 struct HookConfig {
     std::string path;
-    std::string params_yaml;  // the params node re-emitted as YAML, handed to the hook as data
+    std::string params_yaml;     // the params node re-emitted as YAML, handed to the hook as data
     bool drop_on_error = false;  // on_error: keep (default: nothing is lost to a broken script) | drop
     Position where;
 };
@@ -26,7 +26,8 @@ struct AgentConfig {
     std::string data_dir;
     std::vector<std::string> plugin_dirs;
     LogConfig log;
-    std::string status_listen;
+    std::string status_listen;  // host:port of the status endpoint; empty: none
+    std::string status_token;   // a bearer token every request to it must carry; empty: none (a secret)
     std::vector<HookConfig> hooks;
     // Graph's documented limit on the reporting APIs is 5 requests per 10 s per application per tenant; staying under
     // it makes 429s the exception.

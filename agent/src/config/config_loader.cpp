@@ -7,6 +7,7 @@
 #include "config/references.hpp"
 #include "plugins/instance_check.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "util/listen_address.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -163,8 +164,29 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
         agent.log.file = log_map.path_or("file", "");
     }
     if (const YAML::Node status = map.get("status"); status.IsDefined()) {
-        const YamlMap status_map(context, status, "agent.status", {"listen"});
+        const YamlMap status_map(context, status, "agent.status", {"listen", "token"});
         agent.status_listen = status_map.string_or("listen", "");
+        const auto endpoint = parse_listen_address(agent.status_listen);
+        if (!agent.status_listen.empty() && !endpoint) {
+            context.error(status_map.get("listen"),
+                          "'listen' in agent.status must be HOST:PORT (127.0.0.1:9750, "
+                          "[::1]:9750), not '" +
+                              agent.status_listen + "'");
+        }
+        if (const YAML::Node token = status_map.get("token"); token.IsDefined()) {
+            agent.status_token = status_map.string("token").value_or("");
+            if (token.IsScalar() && !has_reference(token.Scalar())) {
+                context.warn(token,
+                             "'token' in agent.status is written in the file: use ${env:NAME} or "
+                             "${file:PATH} to keep it out");
+            }
+        }
+        if (endpoint && !endpoint->loopback && agent.status_token.empty()) {
+            context.warn(status_map.get("listen"), "the status endpoint listens beyond this machine (" +
+                                                       agent.status_listen +
+                                                       ") without a token: anyone who reaches it reads the agent's "
+                                                       "status; set agent.status.token");
+        }
     }
     if (const YAML::Node hooks = map.get("hooks"); hooks.IsDefined()) {
         if (!hooks.IsSequence()) {

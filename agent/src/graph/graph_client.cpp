@@ -144,6 +144,26 @@ void GraphClient::fail_for(const HttpResponse& response, const std::string& url)
     throw graph_error_for(response.status, response.body, "GET " + path_of(url) + " for " + who(), url);
 }
 
+HttpResponse GraphClient::counted_get(const std::string& url) {
+    const std::string bearer = "Bearer " + token(false);
+    if (counts_ != nullptr) counts_->requests.fetch_add(1, std::memory_order_relaxed);
+    try {
+        HttpResponse response = http_.get(url, {{"Authorization", bearer}, {"x-ms-throttle-priority", "Low"}});
+        if (counts_ != nullptr && response.status == 429) {
+            counts_->throttled.fetch_add(1, std::memory_order_relaxed);
+        } else if (counts_ != nullptr && response.status != 200) {
+            counts_->failed.fetch_add(1, std::memory_order_relaxed);
+        }
+        return response;
+    } catch (const TransportError&) {
+        if (counts_ != nullptr) counts_->failed.fetch_add(1, std::memory_order_relaxed);
+        throw;
+    } catch (const TlsError&) {
+        if (counts_ != nullptr) counts_->failed.fetch_add(1, std::memory_order_relaxed);
+        throw;
+    }
+}
+
 GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     bool refreshed = false;
@@ -155,11 +175,11 @@ GraphClient::Page GraphClient::get_with_retries(const std::string& url) {
         std::chrono::milliseconds wait{0};
         try {
             const LimiterTicket counted(limiter_, limiter_key_, cost, *ticket);
-            const HttpResponse response =
-                http_.get(url, {{"Authorization", "Bearer " + token(false)}, {"x-ms-throttle-priority", "Low"}});
+            const HttpResponse response = counted_get(url);
             if (response.status == 200) {
                 if (auto links = read_page_links(response.body)) return Page{response, std::move(*links)};
                 // Cut short or garbled on the way: worth another attempt, like a 5xx.
+                if (counts_ != nullptr) counts_->failed.fetch_add(1, std::memory_order_relaxed);
                 last_problem =
                     "a page that is not well-formed JSON (" + std::to_string(response.body.size()) + " bytes)";
             } else if (response.status == 401 && !refreshed &&

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "graph/clouds.hpp"
+#include "graph/graph_request_counts.hpp"
 #include "graph/https_client.hpp"
 #include "graph/page_links.hpp"
 #include "graph/request_limiter.hpp"
@@ -66,6 +67,8 @@ public:
     // Gets a token (from the cache or the token endpoint) without calling Graph; throws TokenError, TlsError or
     // TransportError. `vigil doctor` checks each source's credential this way.
     void authenticate() { token(false); }
+    // Counts every request into counts from now on (the job's, for the status endpoint); the caller keeps it alive.
+    void count_into(GraphRequestCounts* counts) { counts_ = counts; }
 
 private:
     struct Page {
@@ -74,6 +77,8 @@ private:
     };
     // A 200 whose body is one well-formed JSON object; malformed pages are retried like transient failures.
     Page get_with_retries(const std::string& url);
+    // One GET with the bearer token, counted (requests, throttled, failed) when counting.
+    HttpResponse counted_get(const std::string& url);
     std::string token(bool force_refresh);
     [[noreturn]] void fail_for(const HttpResponse& response, const std::string& url);
     std::string who() const;
@@ -85,6 +90,7 @@ private:
     const std::atomic<bool>& cancelled_;
     HttpsClient http_;
     std::string limiter_key_;
+    GraphRequestCounts* counts_ = nullptr;
 };
 
 // The GraphError for a non-retryable Graph answer; request names it ("GET /v1.0/... for tenant ...").

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -15,6 +16,14 @@ namespace graph {
 class GraphClient;
 }
 
+// Billable accounts of a tenant, as the seed product counts them: enabled users holding a licence, less the
+// service accounts among them.
+struct BillableAccounts {
+    size_t enabled_licensed = 0;
+    size_t service_accounts = 0;
+    size_t billable = 0;
+};
+
 // Who each source's service accounts are: the transitive members of its `service_account_groups` (nested groups
 // included), by user principal name and object id, case-insensitively. Written by the collection jobs when they
 // resolve them through Graph, read by the Lua hooks (ctx.is_service_account) on every worker: thread-safe.
@@ -25,6 +34,8 @@ public:
         std::vector<std::string> unknown_groups;  // names that match no group in the tenant
         size_t accounts = 0;                      // distinct members
         int64_t resolved_ms = 0;
+        // Counted with them (the status endpoint shows it); nullopt when the users could not be read.
+        std::optional<BillableAccounts> billable;
     };
 
     // The source as a key: organization, source group and tenant.
@@ -47,13 +58,6 @@ private:
 ServiceAccounts::Resolved resolve_service_accounts(graph::GraphClient& client, const std::vector<std::string>& groups,
                                                    int64_t now_ms);
 
-// Billable accounts of a tenant, as the seed product counts them: enabled users holding a licence, less the
-// service accounts among them.
-struct BillableAccounts {
-    size_t enabled_licensed = 0;
-    size_t service_accounts = 0;
-    size_t billable = 0;
-};
 BillableAccounts count_billable_accounts(graph::GraphClient& client, const ServiceAccounts::Resolved& service_accounts);
 
 }  // namespace vigil

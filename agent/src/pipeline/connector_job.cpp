@@ -64,11 +64,13 @@ bool ConnectorJob::run(HookChain& hooks) {
     char error[kErrorCapacity] = {};
     vigil_status status = VIGIL_OK;
     last_ticket_ = 0;
+    health_.started(now_ms());
     try {
         spool_.begin_run(job_id_);
         if (const std::string full = spool_.full_reason(); !full.empty()) {
             // Not a failure of the source: the run waits for the outputs, and Graph keeps what it would read.
             spdlog::warn("[{}] paused: {}", label_, full);
+            health_.paused(now_ms(), full);
             hooks_ = nullptr;
             return false;
         }
@@ -99,16 +101,24 @@ bool ConnectorJob::run(HookChain& hooks) {
         // The plugin passes the host's refusal on; the host's own words say more than the plugin's.
         const std::string reason = !commit_error_.empty() ? commit_error_ : error[0] ? error : "no reason given";
         spdlog::error("[{}] run failed ({}): {}", label_, static_cast<int>(status), reason);
+        health_.failed(now_ms(), reason);
         return false;
     }
+    health_.succeeded(now_ms());
     spdlog::info("[{}] run done: {} stored, {} duplicate, {} filtered by hooks{}", label_, after.stored - before.stored,
                  after.duplicates - before.duplicates, after.filtered - before.filtered,
                  rejected_in_run_ ? ", " + std::to_string(rejected_in_run_) + " rejected as malformed" : "");
     return true;
 }
 
+int64_t ConnectorJob::lag_ms() const {
+    const PluginSettings::Value* lag = connector_.settings.find("lag");
+    const auto* ms = lag ? std::get_if<int64_t>(lag) : nullptr;
+    return ms ? *ms : 0;
+}
+
 ConnectorJob::Totals ConnectorJob::totals() const {
-    return Totals{emitted_.load(), stored_.load(), duplicates_.load(), filtered_.load()};
+    return Totals{emitted_.load(), stored_.load(), duplicates_.load(), filtered_.load(), rejected_.load()};
 }
 
 void ConnectorJob::log(vigil_log_level level, const char* message) {
@@ -137,6 +147,7 @@ vigil_status ConnectorJob::read_secret(const char* name, char* buffer, size_t ca
 vigil_status ConnectorJob::emit(const vigil_event* event) {
     if (hooks_ == nullptr) return VIGIL_ERR_INVALID_ARGUMENT;  // only during run()
     const auto bad = [&](const char* why) {
+        rejected_.fetch_add(1, std::memory_order_relaxed);
         if (++rejected_in_run_ <= 5) {  // a broken plugin must not flood the log
             spdlog::warn("[{}] event '{}' rejected: {}", label_,
                          std::string_view(event->id.data ? event->id.data : "", event->id.size), why);
@@ -206,15 +217,15 @@ graph::GraphClient& ConnectorJob::graph_client() {
             graph::RetryPolicy{graph_access_.max_attempts, std::chrono::milliseconds(1000),
                                std::chrono::milliseconds(60'000)},
             stopping_);
+        graph_->count_into(&graph_counts_);
     }
     return *graph_;
 }
 
 void ConnectorJob::refresh_service_accounts(int64_t max_age_ms) {
-    if (graph_access_.service_accounts == nullptr || graph_access_.service_account_groups.empty() ||
-        !graph_access_.source) {
-        return;
-    }
+    // Every source with Graph access: its billable accounts are counted with its service accounts, which it may
+    // not have (then only the enabled, licensed users are counted).
+    if (graph_access_.service_accounts == nullptr || !graph_access_.source) return;
     const std::string key = ServiceAccounts::key(identity_.organization, identity_.source_group, identity_.tenant_id);
     if (!graph_access_.service_accounts->stale(key, now_ms(), max_age_ms)) return;
     try {
@@ -226,8 +237,16 @@ void ConnectorJob::refresh_service_accounts(int64_t max_age_ms) {
                 "(its members' events are not excluded)",
                 label_, unknown, identity_.tenant_id);
         }
-        spdlog::info("[{}] service accounts: {} members of {} group(s)", label_, resolved.accounts,
-                     graph_access_.service_account_groups.size());
+        try {
+            resolved.billable = count_billable_accounts(graph_client(), resolved);
+        } catch (const std::exception& failure) {
+            spdlog::warn("[{}] billable accounts could not be counted ({}): grant User.Read.All to count them", label_,
+                         failure.what());
+        }
+        if (!graph_access_.service_account_groups.empty()) {
+            spdlog::info("[{}] service accounts: {} members of {} group(s)", label_, resolved.accounts,
+                         graph_access_.service_account_groups.size());
+        }
         graph_access_.service_accounts->set(key, std::move(resolved));
     } catch (const std::exception& failure) {
         spdlog::warn("[{}] service-account groups could not be read ({}); the last known members are used", label_,

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "graph/graph_request_counts.hpp"
 #include "pipeline/event.hpp"
 #include "pipeline/scheduled_job.hpp"
 #include "plugins/host_context.hpp"
+#include "status/job_health.hpp"
 #include "store/state_store.hpp"
 #include "util/json_checker.hpp"
 
@@ -64,9 +66,17 @@ public:
     bool run(HookChain& hooks) override;
 
     struct Totals {
-        uint64_t emitted = 0, stored = 0, duplicates = 0, filtered = 0;
+        uint64_t emitted = 0, stored = 0, duplicates = 0, filtered = 0, rejected = 0;
     };
     Totals totals() const;
+
+    // For the status endpoint and the run summary (read from other threads).
+    const JobIdentity& identity() const { return identity_; }
+    const JobHealth& health() const { return health_; }
+    const graph::GraphRequestCounts& graph_counts() const { return graph_counts_; }
+    // The connector's `lag` setting (how long Graph may take to show a record), 0 when it has none: a successful
+    // run that began at T has collected everything up to T - lag.
+    int64_t lag_ms() const;
 
     // vigil_host_ctx
     void log(vigil_log_level level, const char* message) override;
@@ -130,7 +140,9 @@ private:
     std::string commit_error_;  // why the spool refused a commit of this run
     uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable
 
-    std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0};
+    std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0}, rejected_{0};
+    JobHealth health_;
+    graph::GraphRequestCounts graph_counts_;
 };
 
 }  // namespace vigil

@@ -110,6 +110,18 @@ void OutputRunner::loop() {
     }
 }
 
+void OutputRunner::note_failure(std::string reason) {
+    std::lock_guard lock(mutex_);
+    ++health_.failures;
+    ++health_.consecutive_failures;
+    health_.last_error = std::move(reason);
+}
+
+OutputRunner::Health OutputRunner::health() const {
+    std::lock_guard lock(mutex_);
+    return health_;
+}
+
 bool OutputRunner::deliver(size_t count) {
     // Compose the records first: events_ and composed_ must not reallocate while records point into them.
     composed_.clear();
@@ -146,6 +158,7 @@ bool OutputRunner::deliver(size_t count) {
     if (status != VIGIL_OK) {
         spdlog::error("output '{}' failed to deliver {} events ({}): {}; retrying", output_.name, count,
                       static_cast<int>(status), error[0] ? error : "no reason given");
+        note_failure(error[0] ? error : "no reason given");
         return false;
     }
     if (token_set_) resume_token_ = pending_token_;
@@ -156,11 +169,15 @@ bool OutputRunner::deliver(size_t count) {
         // Delivered but not recorded: the resume token still points before this batch, so reopening rewinds it.
         spdlog::error("output '{}' delivered {} events but could not save its cursor: {}", output_.name, count,
                       failure.what());
+        note_failure(std::string("could not save its cursor: ") + failure.what());
         return false;
     }
     {
         std::lock_guard lock(mutex_);
         delivered_ = last;
+        ++health_.batches;
+        health_.consecutive_failures = 0;
+        health_.last_delivered_ms = wall_clock_ms();
     }
     progress_.notify_all();
     return true;

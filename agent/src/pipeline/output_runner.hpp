@@ -40,6 +40,17 @@ public:
     uint64_t delivered() const { return delivered_.load(); }
     uint64_t lost_events() const { return lost_events_.load(); }  // dropped undelivered (spool budget)
 
+    // How deliveries went, for the status endpoint and the run summary.
+    struct Health {
+        uint64_t batches = 0;               // delivered
+        uint64_t failures = 0;              // failed attempts since the agent started
+        uint64_t consecutive_failures = 0;  // since the last delivery
+        int64_t last_delivered_ms = 0;      // 0: nothing delivered yet
+        std::string last_error;             // the last failure's reason; kept after a recovery, for the record
+    };
+    Health health() const;
+    const std::string& type() const { return output_.type; }
+
     // vigil_host_ctx
     void log(vigil_log_level level, const char* message) override;
     int64_t now_ms() override;
@@ -60,8 +71,11 @@ private:
     void* instance_ = nullptr;
     std::thread thread_;
 
-    std::mutex mutex_;
+    void note_failure(std::string reason);
+
+    mutable std::mutex mutex_;
     std::condition_variable progress_;
+    Health health_;  // under mutex_
     std::atomic<uint64_t> delivered_{0};
     std::atomic<uint64_t> drain_to_{UINT64_MAX};  // stop once delivered reaches this
     std::atomic<bool> abandon_{false};            // the deadline passed: stop now

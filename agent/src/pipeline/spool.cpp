@@ -471,6 +471,36 @@ uint64_t Spool::backlog() {
     return durable_sequence_ - delivered;
 }
 
+uint64_t Spool::held_bytes(const std::string& output) {
+    uint64_t delivered = 0;
+    uint64_t newest = 0;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = cursors_.find(output);
+        if (it == cursors_.end()) return 0;
+        delivered = it->second;
+        newest = durable_sequence_;
+    }
+    if (newest <= delivered) return 0;  // caught up: the segment being written is not this output's doing
+    // Segment files are named by their first sequence; a segment ends where the next one begins.
+    const std::vector<uint64_t> segments = list_segments(segment_dir_);
+    uint64_t held = 0;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const bool undelivered = i + 1 == segments.size() ? segments[i] <= newest : segments[i + 1] - 1 > delivered;
+        if (!undelivered) continue;
+        std::error_code error;
+        const uint64_t size = std::filesystem::file_size(segment_path(segment_dir_, segments[i]), error);
+        if (!error) held += size;
+    }
+    return held;
+}
+
+uint64_t Spool::backlog(const std::string& output) {
+    std::lock_guard lock(mutex_);
+    const auto it = cursors_.find(output);
+    return it == cursors_.end() ? 0 : durable_sequence_ - std::min(durable_sequence_, it->second);
+}
+
 std::string Spool::connector_of(int64_t job_id) {
     std::lock_guard lock(mutex_);
     const auto it = connectors_.find(job_id);

@@ -99,6 +99,12 @@ public:
     void save_cursor(const std::string& output, uint64_t sequence, std::string_view resume_token);
     uint64_t backlog();  // durable events not yet delivered by the slowest output
     uint64_t bytes();    // what the segments hold on disk
+    uint64_t budget_bytes() const { return options_.budget_bytes; }  // 0: no budget
+    // What one output keeps on disk: the segments holding events it has not delivered (an event not yet delivered
+    // keeps its whole segment). Lists the segment folder: for the status endpoint, not the hot path.
+    uint64_t held_bytes(const std::string& output);
+    // Durable events the output has not delivered yet.
+    uint64_t backlog(const std::string& output);
     // Empty while the spool takes events; otherwise why it does not (budget reached, and by whom).
     std::string full_reason();
     // Events up to this sequence were deleted undelivered to make room (drop_oldest_when_full); 0: none.
