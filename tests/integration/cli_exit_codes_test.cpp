@@ -32,7 +32,8 @@ TEST(Cli, ValidateReportsEveryProblemAndExitsTwo) {
                             "status, hooks, workers, dedupe_window, state_retention, graph, spool)");
     EXPECT_EQ(lines[1], config + ":2:12: 'workers' in agent must be from 1 to 64");
     EXPECT_EQ(lines[2], config +
-                            ":5:12: unknown output type 'nope' (known: http, jsonl, kafka, store, syslog): install its plugin in a plugin "
+                            ":5:12: unknown output type 'nope' (known: http, jsonl, kafka, store, syslog): install its "
+                            "plugin in a plugin "
                             "folder or fix the type");
     EXPECT_EQ(lines[3], "vigil: 3 problem(s) in the configuration; nothing was started");
     // run refuses the same file the same way, and creates nothing.

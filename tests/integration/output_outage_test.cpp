@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <sstream>
 #include <thread>
 
 namespace vigil {
@@ -141,6 +142,10 @@ TEST(SpoolBudget, ABackedUpOutputPausesCollectionWhichResumesWhenItCatchesUpLosi
     EXPECT_LT(test::read_lines(dir.file("events.jsonl")).size(), static_cast<size_t>(kTotal));
     receiver.start();
     EXPECT_EQ(test::wait_for_exit(first, 120'000), 1) << log();  // its collection run did not finish
+    // Its summary says the job paused, and why (not that the source failed).
+    const std::string summary = test::read_file(dir.file("first.out"));
+    EXPECT_NE(summary.find("counter    paused"), std::string::npos) << summary;
+    EXPECT_EQ(summary.find("Failed ("), std::string::npos) << summary;
     // The next cycle collects the rest from the checkpoint the paused run left.
     EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("second")), 0) << log();
     std::map<std::string, int> in_file;
@@ -166,6 +171,16 @@ TEST(SpoolBudget, DropOldestKeepsCollectingAndCountsEveryEventAnOutputLost) {
     EXPECT_EQ(test::wait_for_exit(run, 120'000), 0) << log();
     const int lost = lost_in_log(log(), "syslog");
     EXPECT_GT(lost, 0);
+    // The summary's outputs table counts them too: OUTPUT TYPE BACKLOG FAILURES DROPPED ...
+    std::vector<std::string> columns;
+    for (const auto& line : test::read_lines(dir.file("run.out"))) {
+        if (line.rfind("syslog ", 0) != 0) continue;
+        std::istringstream words(line);
+        for (std::string word; words >> word;) columns.push_back(word);
+    }
+    ASSERT_GE(columns.size(), 5u) << test::read_file(dir.file("run.out"));
+    EXPECT_EQ(columns[2], "0") << "everything left was delivered";
+    EXPECT_EQ(columns[4], std::to_string(lost));
     EXPECT_EQ(static_cast<int>(ids_in(receiver.messages()).size()) + lost, kTotal) << log();
     EXPECT_EQ(static_cast<int>(test::read_lines(dir.file("events.jsonl")).size()) + lost_in_log(log(), "jsonl"),
               kTotal);

@@ -60,6 +60,7 @@ bool ConnectorJob::run(HookChain& hooks) {
     serialized_.clear();
     rejected_in_run_ = 0;
     commit_error_.clear();
+    paused_by_spool_ = false;
     const Totals before = totals();
     char error[kErrorCapacity] = {};
     vigil_status status = VIGIL_OK;
@@ -76,7 +77,7 @@ bool ConnectorJob::run(HookChain& hooks) {
         }
         checkpoint_ = spool_.checkpoint(job_id_);
         run_started_ms_ = now_ms();
-        refresh_service_accounts(graph_access_.service_accounts_refresh_ms);
+        accounts_checked_in_run_ = false;
         status = plugin_.descriptor->run(instance_, error, sizeof(error));
         // A finished run stores what it emitted and did not commit, keeping the checkpoint it had.
         if (status == VIGIL_OK && (!batch_.empty() || !serialized_.rows.empty())) {
@@ -101,7 +102,11 @@ bool ConnectorJob::run(HookChain& hooks) {
         // The plugin passes the host's refusal on; the host's own words say more than the plugin's.
         const std::string reason = !commit_error_.empty() ? commit_error_ : error[0] ? error : "no reason given";
         spdlog::error("[{}] run failed ({}): {}", label_, static_cast<int>(status), reason);
-        health_.failed(now_ms(), reason);
+        if (paused_by_spool_) {
+            health_.paused(now_ms(), reason);
+        } else {
+            health_.failed(now_ms(), reason);
+        }
         return false;
     }
     health_.succeeded(now_ms());
@@ -200,6 +205,11 @@ vigil_status ConnectorJob::commit(vigil_str checkpoint) {
         stored_.fetch_add(result.stored, std::memory_order_relaxed);
         duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
         filtered_.fetch_add(filtered, std::memory_order_relaxed);
+    } catch (const Spool::Full& full) {
+        // Not a failure of the source: the outputs are behind. The run ends here, its checkpoint where it was.
+        paused_by_spool_ = true;
+        commit_error_ = full.what();
+        return VIGIL_ERR_IO;
     } catch (const std::exception& failure) {
         commit_error_ = "could not store " + std::to_string(serialized_.rows.size()) + " events: " + failure.what();
         return VIGIL_ERR_IO;
@@ -262,6 +272,13 @@ vigil_status ConnectorJob::graph_get(const char* path_or_url, vigil_graph_page_f
     };
     if (hooks_ == nullptr) return fail(VIGIL_ERR_INVALID_ARGUMENT, "graph_get is for use during run()");
     if (!graph_access_.source) return fail(VIGIL_ERR_UNAVAILABLE, "this source has no Graph access configured");
+    if (!accounts_checked_in_run_) {
+        // Before the run's first page, whose events the hooks judge: only jobs that read Graph resolve the
+        // source's service accounts (and count its billable accounts); a connector that never calls Graph costs
+        // the tenant nothing.
+        accounts_checked_in_run_ = true;
+        refresh_service_accounts(graph_access_.service_accounts_refresh_ms);
+    }
     try {
         graph_client().get_pages(path_or_url, [&](std::string_view page) {
             return on_page(user_data, vigil_str{page.data(), page.size()}) != 0;

@@ -135,10 +135,12 @@ private:
     SerializedBatch serialized_;
     JsonChecker json_checker_;  // raw and details of each emitted event
     std::string checkpoint_;
-    int64_t run_started_ms_ = 0;  // when the current run() began: what "resolved during this run" means
+    int64_t run_started_ms_ = 0;            // when the current run() began: what "resolved during this run" means
+    bool accounts_checked_in_run_ = false;  // service (and billable) accounts looked at during this run
     uint64_t rejected_in_run_ = 0;
-    std::string commit_error_;  // why the spool refused a commit of this run
-    uint64_t last_ticket_ = 0;  // the run's last commit; the run succeeds only once it is durable
+    std::string commit_error_;      // why the spool refused a commit of this run
+    bool paused_by_spool_ = false;  // the refusal was the spool's budget: the run paused, it did not fail
+    uint64_t last_ticket_ = 0;      // the run's last commit; the run succeeds only once it is durable
 
     std::atomic<uint64_t> emitted_{0}, stored_{0}, duplicates_{0}, filtered_{0}, rejected_{0};
     JobHealth health_;

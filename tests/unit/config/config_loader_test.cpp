@@ -180,6 +180,32 @@ TEST_F(ConfigLoaderTest, WarnsAboutALiteralSecretButAcceptsIt) {
     EXPECT_EQ(config.credentials[0].client_secret, "not-a-reference");
 }
 
+TEST_F(ConfigLoaderTest, TheStatusEndpointTakesATokenAndWarnsWhenItIsOpenToOthers) {
+    setenv("VIGIL_TEST_STATUS_TOKEN", "t0ken", 1);
+    const Config local = load(dir_.write("vigil.yaml", "agent:\n  status: {listen: 127.0.0.1:9750}\n"));
+    EXPECT_EQ(local.agent.status_listen, "127.0.0.1:9750");
+    EXPECT_TRUE(local.warnings.empty()) << "loopback needs no token";
+
+    const Config guarded = load(dir_.write(
+        "vigil.yaml", "agent:\n  status: {listen: \"[::]:9750\", token: \"${env:VIGIL_TEST_STATUS_TOKEN}\"}\n"));
+    EXPECT_EQ(guarded.agent.status_token, "t0ken");
+    EXPECT_TRUE(guarded.warnings.empty());
+
+    const Config open = load(dir_.write("vigil.yaml", "agent:\n  status: {listen: 0.0.0.0:9750, token: literal}\n"));
+    ASSERT_EQ(open.warnings.size(), 1u) << "a literal token is a warning; with a token, listening wide is not";
+    EXPECT_EQ(open.warnings[0].to_string(),
+              dir_.file("vigil.yaml") +
+                  ":2:41: 'token' in agent.status is written in the file: use ${env:NAME} or ${file:PATH} to keep it "
+                  "out");
+
+    const Config exposed = load(dir_.write("vigil.yaml", "agent:\n  status: {listen: 0.0.0.0:9750}\n"));
+    ASSERT_EQ(exposed.warnings.size(), 1u);
+    EXPECT_EQ(exposed.warnings[0].to_string(),
+              dir_.file("vigil.yaml") +
+                  ":2:20: the status endpoint listens beyond this machine (0.0.0.0:9750) without a token: anyone "
+                  "who reaches it reads the agent's status; set agent.status.token");
+}
+
 TEST_F(ConfigLoaderTest, ProblemsNeverQuoteASecret) {
     setenv("VIGIL_TEST_SECRET", "TopSecretValue", 1);
     const std::string file = dir_.write("vigil.yaml", R"(credentials:
