@@ -93,6 +93,14 @@ bool ConnectorJob::run(HookChain& hooks) {
         std::snprintf(error, sizeof(error), "%s", failure.what());
         status = VIGIL_ERR_INTERNAL;
     }
+    if (status != VIGIL_OK && last_ticket_ != 0) {
+        // What the run committed before it failed stands (its checkpoint moved with it): settle it now, so the run
+        // ends with its events durable and `--once` delivers them in this cycle, not the next.
+        std::string reason;
+        if (!spool_.wait_durable(job_id_, last_ticket_, reason)) {
+            spdlog::warn("[{}] the events committed before the failure were not stored either: {}", label_, reason);
+        }
+    }
     if (state_ && state_->in_snapshot()) state_->abandon();  // an unfinished snapshot leaves the store as it was
     batch_.clear();  // on failure: uncommitted events are dropped; the checkpoint did not move, so they come again
     serialized_.clear();
