@@ -93,6 +93,7 @@ outputs:
   - {{type: jsonl, path: {work}/{name}.jsonl}}
   - {{type: store, enabled: {'true' if store else 'false'}}}
 """)
+        os.chmod(f"{work}/{name}.yaml", 0o600)  # it holds the secret: the agent refuses it readable by others
 
     write_config("vigil", store=False)
     write_config("with-store", store=True)

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -83,8 +84,8 @@ private:
                 measured.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 measured.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                                        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-                measured.sys_seconds = static_cast<double>(usage.ru_stime.tv_sec) +
-                                       static_cast<double>(usage.ru_stime.tv_usec) / 1e6;
+                measured.sys_seconds =
+                    static_cast<double>(usage.ru_stime.tv_sec) + static_cast<double>(usage.ru_stime.tv_usec) / 1e6;
                 measured.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
                 measured.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
             }
@@ -142,6 +143,8 @@ int main(int argc, char** argv) {
                       ", graph: " + emulator.base_url() + "}\n        tls: {ca_file: " + emulator.ca_file() +
                       "}\n        connectors:\n          entra_state: {}\noutputs:\n  - {type: jsonl, path: " +
                       dir.file("events.jsonl") + "}\n");
+    // It holds the emulated application's secret: only its owner may read it, or the agent refuses it.
+    std::filesystem::permissions(config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
     const Measured full = spawner.run(build + "/vigil", config, dir.file("full.log"));
     if (full.exit_code != 0) {
@@ -191,8 +194,8 @@ int main(int argc, char** argv) {
     std::printf("%-34s %8s %8s %8s %12s\n", "", "seconds", "CPU s", "of sys", "peak RSS MB");
     std::printf("%-34s %8.2f %8.2f %8.2f %12.1f\n", "full snapshot (first run)", full.seconds, full.cpu_seconds,
                 full.sys_seconds, full.peak_rss_mb);
-    std::printf("%-34s %8.2f %8.2f %8.2f %12.1f\n", "delta run after 1,000 changes", delta.seconds,
-                delta.cpu_seconds, delta.sys_seconds, delta.peak_rss_mb);
+    std::printf("%-34s %8.2f %8.2f %8.2f %12.1f\n", "delta run after 1,000 changes", delta.seconds, delta.cpu_seconds,
+                delta.sys_seconds, delta.peak_rss_mb);
     std::printf("state change events written by the delta run: %zu\n", events);
     return 0;
 }

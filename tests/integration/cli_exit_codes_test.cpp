@@ -1,4 +1,5 @@
 // The two commands as a user runs them: exit codes, messages on stderr, graceful stop on SIGTERM.
+#include "crypto/sha256.hpp"
 #include "support/test_support.hpp"
 
 #include <vigil/plugin.h>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 
 namespace vigil {
@@ -86,6 +88,50 @@ TEST(Cli, PluginsListShowsNameVersionAbiAndPath) {
         std::string::npos)
         << out;
     EXPECT_NE(out.find("    total (int, default 100): events in all"), std::string::npos) << out;
+    const std::string digest = crypto::sha256_hex(test::read_file(test::test_plugin_dir() + "/counter.so"));
+    EXPECT_NE(out.find(test::test_plugin_dir() + "/counter.so\n    sha256 " + digest + "\n"), std::string::npos) << out;
+}
+
+TEST(Cli, AnAllowListLoadsOnlyThePluginsItNames) {
+    test::TempDir dir;
+    const std::string counter = test::test_plugin_dir() + "/counter.so";
+    const std::string digest = crypto::sha256_hex(test::read_file(counter));
+    std::string allowed = test::counter_config(dir.path().string(), "total: 3");
+    allowed.insert(allowed.find("credentials:"), "plugins:\n  allow: [" + digest + "]\n");
+    const std::string config = dir.write("vigil.yaml", allowed);
+    EXPECT_EQ(test::run_vigil({"validate", "--config", config}, dir.file("ok")), 0)
+        << test::read_file(dir.file("ok.err"));
+    // The other test plugin in the folder is not listed: not loaded, and said so; the agent runs without it.
+    const std::string probe = test::test_plugin_dir() + "/graph_probe.so";
+    EXPECT_NE(test::read_file(dir.file("ok.err"))
+                  .find(probe + ": warning: its SHA-256 (" + crypto::sha256_hex(test::read_file(probe)) +
+                        ") is not in plugins.allow, so it was not loaded"),
+              std::string::npos)
+        << test::read_file(dir.file("ok.err"));
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--once"}, dir.file("run-ok")), 0);
+    EXPECT_EQ(test::read_lines(dir.file("events.jsonl")).size(), 3u);
+
+    const std::string other(64, 'a');
+    std::string refused = test::counter_config(dir.path().string(), "total: 3");
+    refused.insert(refused.find("credentials:"), "plugins:\n  allow: [" + other + "]\n");
+    const std::string refusing = dir.write("refusing.yaml", refused);
+    EXPECT_EQ(test::run_vigil({"validate", "--config", refusing}, dir.file("no")), 2);
+    const std::string problems = test::read_file(dir.file("no.err"));
+    EXPECT_NE(problems.find(counter + ": warning: its SHA-256 (" + digest +
+                            ") is not in plugins.allow, so it was not loaded: if you trust this file, add the digest "
+                            "to the list; otherwise remove it from the plugin folder"),
+              std::string::npos)
+        << problems;
+    EXPECT_NE(problems.find("unknown connector 'counter'"), std::string::npos) << "what needed it is the error";
+    EXPECT_EQ(test::run_vigil({"run", "--config", refusing, "--once"}, dir.file("run")), 2) << "nothing starts";
+
+    const std::string malformed = dir.write("malformed.yaml", "plugins:\n  allow: [not-a-digest]\n");
+    EXPECT_EQ(test::run_vigil({"validate", "--config", malformed}, dir.file("bad")), 2);
+    EXPECT_NE(test::read_file(dir.file("bad.err"))
+                  .find(malformed + ":2:10: each item of 'allow' in plugins must be a SHA-256 digest (64 hex digits, "
+                                    "as `vigil plugins list` shows it), not 'not-a-digest'"),
+              std::string::npos)
+        << test::read_file(dir.file("bad.err"));
 }
 
 TEST(Cli, RunOnceCollectsAndExitsZero) {
@@ -153,6 +199,53 @@ TEST(Cli, SigtermStopsGracefullyWithinSeconds) {
     const std::string log = test::read_file(dir.file("vigil.log"));
     EXPECT_NE(log.find("stopping"), std::string::npos);
     EXPECT_NE(log.find("agent stopped"), std::string::npos);
+}
+
+// A process that exited may stay a zombie until its parent (init, here) reaps it: that is not running.
+bool running(pid_t pid) {
+    if (kill(pid, 0) != 0) return false;
+    const std::string status = test::read_file("/proc/" + std::to_string(pid) + "/status");
+    return status.find("State:\tZ") == std::string::npos;
+}
+
+TEST(Cli, RunsAsADaemonUntilItsPidIsSignalled) {
+    test::TempDir dir;
+    const std::string config =
+        dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 30, interval: 1h", "info"));
+    const std::string pid_file = dir.file("vigil.pid");
+    ASSERT_EQ(
+        test::run_vigil({"run", "--config", config, "--daemon", "--pidfile", pid_file}, dir.file("start"), 20'000), 0)
+        << test::read_file(dir.file("start.err"));
+    const std::string pid_text = test::read_file(pid_file);
+    ASSERT_FALSE(pid_text.empty()) << "the pid file is written before the starter returns";
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    EXPECT_TRUE(running(pid));
+    EXPECT_EQ(test::read_file(dir.file("start.out")), "") << "a daemon prints nothing: its log is the file";
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (test::read_lines(dir.file("events.jsonl")).size() < 30 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(test::read_lines(dir.file("events.jsonl")).size(), 30u) << test::read_file(dir.file("vigil.log"));
+
+    // A second daemon on the same pid file is refused while the first runs.
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--daemon", "--pidfile", pid_file}, dir.file("again")), 1);
+    EXPECT_NE(test::read_file(dir.file("again.err"))
+                  .find("vigil: another process (pid " + std::to_string(pid) + ") holds " + pid_file),
+              std::string::npos)
+        << test::read_file(dir.file("again.err"));
+
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (running(pid) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_FALSE(running(pid));
+    EXPECT_FALSE(std::filesystem::exists(pid_file)) << "the daemon removes its pid file";
+    EXPECT_NE(test::read_file(dir.file("vigil.log")).find("agent stopped"), std::string::npos);
+
+    EXPECT_EQ(test::run_vigil({"run", "--config", config, "--daemon"}, dir.file("nopid")), 2);
+    EXPECT_NE(test::read_file(dir.file("nopid.err")).find("--daemon and --pidfile FILE go together"),
+              std::string::npos);
 }
 
 }  // namespace

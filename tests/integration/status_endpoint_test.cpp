@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <regex>
 #include <thread>
 
 namespace vigil {
@@ -94,12 +93,14 @@ protected:
             if (log.find("run done") != std::string::npos) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        std::smatch match;
-        if (!std::regex_search(log, match, std::regex("status endpoint on http://127\\.0\\.0\\.1:([0-9]+)"))) {
+        // Plain string search, not std::regex: its locale cache races with the emulator's threads under TSan.
+        const std::string marker = "status endpoint on http://127.0.0.1:";
+        const size_t at = log.find(marker);
+        if (at == std::string::npos) {
             ADD_FAILURE() << "the agent did not say where its status endpoint is:\n" << log;
             return 0;
         }
-        return static_cast<uint16_t>(std::stoi(match[1]));
+        return static_cast<uint16_t>(std::stoi(log.substr(at + marker.size())));
     }
 
     test::TempDir dir_;

@@ -15,7 +15,8 @@ namespace vigil {
 
 std::string usage() {
     return "usage:\n"
-           "  vigil run      --config FILE [--once]   collect; --once: one cycle, deliver, exit\n"
+           "  vigil run      --config FILE [--once | --daemon --pidfile FILE]\n"
+           "                                         collect; --once: one cycle, deliver, exit; --daemon: detach\n"
            "  vigil validate --config FILE            check the configuration and plugins\n"
            "  vigil doctor   --config FILE [--org NAME]   per source: token and each connector's Graph access\n"
            "  vigil report   KIND --config FILE [--org NAME] [--since T] [--until T] [--at T]\n"
@@ -104,6 +105,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             line.limit = limit;
         } else if (arg == "--once" && line.command == "run") {
             line.once = true;
+        } else if (arg == "--daemon" && line.command == "run") {
+            line.daemon = true;
+        } else if (arg == "--pidfile" && line.command == "run") {
+            if (i + 1 >= args.size()) throw std::invalid_argument("--pidfile needs a FILE");
+            line.pid_file = args[++i];
         } else if (arg == "--out" && line.command == "cert" && i + 1 < args.size()) {
             line.out_dir = args[++i];
         } else if (arg == "--days" && line.command == "cert" && i + 1 < args.size()) {
@@ -124,6 +130,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         }
     }
     if (line.command == "cert" && line.out_dir.empty()) throw std::invalid_argument("'cert generate' needs --out DIR");
+    if (line.daemon && line.once) throw std::invalid_argument("--daemon and --once do not go together");
+    if (line.daemon != !line.pid_file.empty()) {
+        throw std::invalid_argument(
+            "--daemon and --pidfile FILE go together: a daemon's pid file is how it is stopped");
+    }
     const bool needs_config = line.command == "run" || line.command == "validate" || line.command == "doctor" ||
                               line.command == "plugins" || line.command == "report";
     if (needs_config && line.config_file.empty()) {

@@ -11,6 +11,8 @@ struct CommandLine {
     std::string subcommand;  // plugins: list; cert: generate
     std::string config_file;
     bool once = false;
+    bool daemon = false;           // run --daemon: detach from the terminal
+    std::string pid_file;          // run --pidfile FILE (with --daemon)
     std::string organization;      // doctor --org
     std::string out_dir;           // cert generate
     int days = 365;                // cert generate

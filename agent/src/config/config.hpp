@@ -28,6 +28,8 @@ struct AgentConfig {
     LogConfig log;
     std::string status_listen;  // host:port of the status endpoint; empty: none
     std::string status_token;   // a bearer token every request to it must carry; empty: none (a secret)
+    // plugins.allow: when set, only plugin files whose SHA-256 (lower-case hex) is listed are loaded.
+    std::optional<std::vector<std::string>> plugin_allow;
     std::vector<HookConfig> hooks;
     // Graph's documented limit on the reporting APIs is 5 requests per 10 s per application per tenant; staying under
     // it makes 429s the exception.

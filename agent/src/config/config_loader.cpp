@@ -32,7 +32,7 @@ bool keeps_raw_by_default(const std::string& output_type) {
 }
 
 std::vector<std::string> top_keys(bool is_main) {
-    if (is_main) return {"agent", "credentials", "organizations", "outputs"};
+    if (is_main) return {"agent", "plugins", "credentials", "organizations", "outputs"};
     return {"credentials", "organizations", "outputs"};  // agent settings belong in the main file
 }
 
@@ -102,6 +102,26 @@ void ConfigLoader::parse_file(const std::string& path, bool is_main) {
     const Document& stored = documents_.back();
     const YamlMap top(stored.context, stored.root, is_main ? "the configuration" : "a conf.d file", top_keys(is_main));
     if (is_main && top.get("agent").IsDefined()) read_agent(stored, top.get("agent"));
+    if (is_main && top.get("plugins").IsDefined()) read_plugin_allow_list(stored, top.get("plugins"));
+}
+
+void ConfigLoader::read_plugin_allow_list(const Document& document, const YAML::Node& node) {
+    const ReadContext& context = document.context;
+    const YamlMap map(context, node, "plugins", {"allow"});
+    const YAML::Node allow = map.get("allow");
+    if (!allow.IsDefined()) return;
+    std::vector<std::string>& digests = config_.agent.plugin_allow.emplace();
+    for (std::string digest : map.list_or("allow", {})) {
+        std::transform(digest.begin(), digest.end(), digest.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
+            context.error(allow,
+                          "each item of 'allow' in plugins must be a SHA-256 digest (64 hex digits, as "
+                          "`vigil plugins list` shows it), not '" +
+                              digest + "'");
+            continue;
+        }
+        digests.push_back(digest);
+    }
 }
 
 void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) {
@@ -175,11 +195,7 @@ void ConfigLoader::read_agent(const Document& document, const YAML::Node& node) 
         }
         if (const YAML::Node token = status_map.get("token"); token.IsDefined()) {
             agent.status_token = status_map.string("token").value_or("");
-            if (token.IsScalar() && !has_reference(token.Scalar())) {
-                context.warn(token,
-                             "'token' in agent.status is written in the file: use ${env:NAME} or "
-                             "${file:PATH} to keep it out");
-            }
+            context.literal_secret(token, "'token' in agent.status");
         }
         if (endpoint && !endpoint->loopback && agent.status_token.empty()) {
             context.warn(status_map.get("listen"), "the status endpoint listens beyond this machine (" +
@@ -245,10 +261,7 @@ void ConfigLoader::read_credentials(const Document& document, const YAML::Node& 
         const YAML::Node certificate = map.get("certificate");
         if (secret.IsDefined()) {
             credential.client_secret = map.string("client_secret").value_or("");
-            if (secret.IsScalar() && !has_reference(secret.Scalar())) {
-                context.warn(secret, "client_secret of credential '" + credential.name +
-                                         "' is written in the file: use ${env:NAME} or ${file:PATH} to keep it out");
-            }
+            context.literal_secret(secret, "client_secret of credential '" + credential.name + "'");
         }
         if (certificate.IsDefined()) {
             const YamlMap cert_map(context, certificate, "certificate of credential '" + credential.name + "'",
@@ -361,8 +374,22 @@ Config ConfigLoader::finish(const PluginRegistry& registry) {
 
 Config load_config(const std::string& main_file, PluginRegistry& registry) {
     ConfigLoader loader(main_file);
-    registry.scan(loader.agent().plugin_dirs, loader.problems());
-    Config config = loader.finish(registry);
+    std::vector<Problem> not_allowed;
+    registry.scan(loader.agent().plugin_dirs, loader.problems(), loader.agent().plugin_allow, &not_allowed);
+    Config config;
+    try {
+        config = loader.finish(registry);
+    } catch (const ConfigError& failure) {
+        // A plugin left out by plugins.allow is a warning, but when something needed it, it is the reason: say it.
+        std::vector<Problem> problems;
+        for (Problem problem : not_allowed) {
+            problem.message = "warning: " + problem.message;
+            problems.push_back(std::move(problem));
+        }
+        problems.insert(problems.end(), failure.problems().begin(), failure.problems().end());
+        throw ConfigError(std::move(problems));
+    }
+    config.warnings.insert(config.warnings.begin(), not_allowed.begin(), not_allowed.end());
     // Only a configuration that passed every schema reaches the plugins themselves.
     if (std::vector<Problem> refused = check_plugin_instances(config, registry); !refused.empty()) {
         throw ConfigError(std::move(refused));

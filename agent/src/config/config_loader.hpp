@@ -34,6 +34,7 @@ private:
 
     void parse_file(const std::string& path, bool is_main);
     void read_agent(const Document& document, const YAML::Node& node);
+    void read_plugin_allow_list(const Document& document, const YAML::Node& node);
     void read_credentials(const Document& document, const YAML::Node& node);
     void read_organizations(const Document& document, const YAML::Node& node, const PluginRegistry& registry);
     void read_source(const Document& document, const YAML::Node& node, const PluginRegistry& registry,

@@ -3,7 +3,10 @@
 #include "config/references.hpp"
 #include "util/duration.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -69,6 +72,21 @@ void ReadContext::error(const YAML::Node& node, const std::string& message) cons
 
 void ReadContext::warn(const YAML::Node& node, const std::string& message) const {
     warnings->push_back(Problem{at(node), message});
+}
+
+void ReadContext::literal_secret(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar() || has_reference(node.Scalar())) return;
+    struct stat status {};
+    if (::stat(file.c_str(), &status) == 0 && (status.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(status.st_mode & 07777));
+        error(node, what + " is written in the file, which group or others can read (mode " + mode + "): chmod 600 " +
+                        file +
+                        " (owned by the user the agent runs as), or keep the secret out of it with ${env:NAME} "
+                        "or ${file:PATH}");
+        return;
+    }
+    warn(node, what + " is written in the file: use ${env:NAME} or ${file:PATH} to keep it out");
 }
 
 std::optional<std::string> ReadContext::scalar(const YAML::Node& node, const std::string& what) const {

@@ -22,6 +22,9 @@ struct ReadContext {
     Position at(const YAML::Node& node) const;
     void error(const YAML::Node& node, const std::string& message) const;
     void warn(const YAML::Node& node, const std::string& message) const;
+    // A secret (`what`: "client_secret of credential 'x'") written in the file rather than referenced: a warning
+    // when only the file's owner can read it, an error when group or others can (they would read the secret).
+    void literal_secret(const YAML::Node& node, const std::string& what) const;
 
     // The scalar with references expanded; a problem is recorded (and nullopt returned) when it is not a scalar.
     std::optional<std::string> scalar(const YAML::Node& node, const std::string& what) const;

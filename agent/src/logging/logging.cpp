@@ -23,7 +23,10 @@ void configure_logging(const LogConfig& log) {
     logger->set_level(spdlog::level::from_str(log.level));
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);
-    spdlog::flush_every(std::chrono::seconds(2));
+    // A file is flushed every 2 s by a thread of spdlog's. Standard error needs no flusher (it is unbuffered), and
+    // must not have one before `run --daemon` forks: a thread does not survive fork, and the next flush_every in the
+    // daemon would wait forever to join it.
+    if (!log.file.empty()) spdlog::flush_every(std::chrono::seconds(2));
 }
 
 }  // namespace vigil

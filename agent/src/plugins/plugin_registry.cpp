@@ -1,10 +1,14 @@
 #include "plugins/plugin_registry.hpp"
 
+#include "crypto/sha256.hpp"
+
 #include <Poco/SharedLibrary.h>
 
 #include <sys/stat.h>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace vigil {
@@ -89,11 +93,21 @@ void PluginRegistry::add_builtin(const vigil_plugin_descriptor* descriptor) {
     if (const std::string error = check_descriptor(descriptor); !error.empty()) {
         throw std::logic_error("built-in plugin: " + error);
     }
-    add(PluginInfo{descriptor, "(built-in)", schema_of(*descriptor), nullptr, {}});
+    add(PluginInfo{descriptor, "(built-in)", schema_of(*descriptor), nullptr, {}, {}});
 }
 
-void PluginRegistry::load_file(const std::string& path) {
+void PluginRegistry::load_file(const std::string& path, const std::optional<std::vector<std::string>>& allow) {
     if (const std::string error = check_plugin_permissions(path); !error.empty()) throw std::runtime_error(error);
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw std::runtime_error("cannot be read: check the agent's user may read it");
+    // The digest of what is opened next: the allow list is checked before a single byte of it runs.
+    const std::string digest = crypto::sha256_hex(bytes);
+    if (allow && std::find(allow->begin(), allow->end(), digest) == allow->end()) {
+        throw PluginNotAllowed("its SHA-256 (" + digest +
+                               ") is not in plugins.allow, so it was not loaded: if you trust this file, add the "
+                               "digest to the list; otherwise remove it from the plugin folder");
+    }
     auto library = std::make_shared<Poco::SharedLibrary>();
     try {
         library->load(path);
@@ -108,10 +122,11 @@ void PluginRegistry::load_file(const std::string& path) {
     const auto entry = reinterpret_cast<vigil_plugin_entry_fn>(library->getSymbol(VIGIL_PLUGIN_ENTRY_SYMBOL));
     const vigil_plugin_descriptor* descriptor = entry();
     if (const std::string error = check_descriptor(descriptor); !error.empty()) throw std::runtime_error(error);
-    add(PluginInfo{descriptor, path, schema_of(*descriptor), std::move(library), {}});
+    add(PluginInfo{descriptor, path, schema_of(*descriptor), std::move(library), {}, digest});
 }
 
-void PluginRegistry::scan(const std::vector<std::string>& plugin_dirs, std::vector<Problem>& problems) {
+void PluginRegistry::scan(const std::vector<std::string>& plugin_dirs, std::vector<Problem>& problems,
+                          const std::optional<std::vector<std::string>>& allow, std::vector<Problem>* not_allowed) {
     for (const std::string& dir : plugin_dirs) {
         std::error_code error;
         if (!std::filesystem::is_directory(dir, error)) {
@@ -127,7 +142,10 @@ void PluginRegistry::scan(const std::vector<std::string>& plugin_dirs, std::vect
         std::sort(files.begin(), files.end());  // a stable order makes duplicate reports stable
         for (const auto& file : files) {
             try {
-                load_file(file.string());
+                load_file(file.string(), allow);
+            } catch (const PluginNotAllowed& refused) {
+                (not_allowed != nullptr ? *not_allowed : problems)
+                    .push_back(Problem{Position{file.string(), 0, 0}, refused.what()});
             } catch (const std::exception& failure) {
                 problems.push_back(Problem{Position{file.string(), 0, 0}, failure.what()});
             }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <variant>
 
 namespace vigil {
@@ -166,18 +167,52 @@ TEST_F(ConfigLoaderTest, TheStoreCanBeMovedOrTurnedOffAndAnyOutputDisabled) {
     }
 }
 
-TEST_F(ConfigLoaderTest, WarnsAboutALiteralSecretButAcceptsIt) {
-    const Config config = load(dir_.write("vigil.yaml", R"(credentials:
+TEST_F(ConfigLoaderTest, WarnsAboutALiteralSecretInAPrivateFileButAcceptsIt) {
+    const std::string file = dir_.write("vigil.yaml", R"(credentials:
   - name: app
     client_id: 00000000-0000-0000-0000-000000000000
     client_secret: not-a-reference
-)"));
+)");
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const Config config = load(file);
     ASSERT_EQ(config.warnings.size(), 1u);
     EXPECT_EQ(config.warnings[0].to_string(),
               dir_.file("vigil.yaml") +
                   ":4:20: client_secret of credential 'app' is written in the file: use "
                   "${env:NAME} or ${file:PATH} to keep it out");
     EXPECT_EQ(config.credentials[0].client_secret, "not-a-reference");
+}
+
+TEST_F(ConfigLoaderTest, RefusesALiteralSecretThatGroupOrOthersCanRead) {
+    const std::string file = dir_.write("vigil.yaml", R"(credentials:
+  - name: app
+    client_id: 00000000-0000-0000-0000-000000000000
+    client_secret: not-a-reference
+)");
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::group_read);
+    try {
+        load(file);
+        FAIL() << "a secret the group can read";
+    } catch (const ConfigError& failure) {
+        ASSERT_EQ(failure.problems().size(), 1u);
+        EXPECT_EQ(failure.problems()[0].to_string(),
+                  file +
+                      ":4:20: client_secret of credential 'app' is written in the file, which group or others can "
+                      "read (mode 0640): chmod 600 " +
+                      file +
+                      " (owned by the user the agent runs as), or keep the secret out of it with ${env:NAME} or "
+                      "${file:PATH}");
+        EXPECT_EQ(failure.problems()[0].to_string().find("not-a-reference"), std::string::npos) << "never the secret";
+    }
+    // A reference in the same file is fine: the secret is elsewhere.
+    setenv("VIGIL_TEST_SECRET", "from-the-environment", 1);
+    const Config referenced = load(dir_.write("vigil.yaml", R"(credentials:
+  - name: app
+    client_id: 00000000-0000-0000-0000-000000000000
+    client_secret: ${env:VIGIL_TEST_SECRET}
+)"));
+    EXPECT_TRUE(referenced.warnings.empty());
 }
 
 TEST_F(ConfigLoaderTest, TheStatusEndpointTakesATokenAndWarnsWhenItIsOpenToOthers) {
@@ -191,7 +226,9 @@ TEST_F(ConfigLoaderTest, TheStatusEndpointTakesATokenAndWarnsWhenItIsOpenToOther
     EXPECT_EQ(guarded.agent.status_token, "t0ken");
     EXPECT_TRUE(guarded.warnings.empty());
 
-    const Config open = load(dir_.write("vigil.yaml", "agent:\n  status: {listen: 0.0.0.0:9750, token: literal}\n"));
+    const std::string literal = dir_.write("vigil.yaml", "agent:\n  status: {listen: 0.0.0.0:9750, token: literal}\n");
+    std::filesystem::permissions(literal, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const Config open = load(literal);
     ASSERT_EQ(open.warnings.size(), 1u) << "a literal token is a warning; with a token, listening wide is not";
     EXPECT_EQ(open.warnings[0].to_string(),
               dir_.file("vigil.yaml") +
