@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config ccache binutils openssl python3
   libpoco-dev libyaml-cpp-dev libspdlog-dev libsqlite3-dev libssl-dev liblua5.4-dev libsimdjson-dev
-  libgtest-dev libgmock-dev zlib1g-dev libpq-dev postgresql librdkafka-dev chromium
+  libgtest-dev libgmock-dev zlib1g-dev libpq-dev postgresql librdkafka-dev chromium dpkg-dev adduser
 )
 
 missing=()

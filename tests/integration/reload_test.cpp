@@ -88,7 +88,7 @@ TEST(Reload, SourcesComeChangeAndGoWithoutLosingOrRepeatingAnEvent) {
     })) << log();
 
     ASSERT_EQ(kill(agent.pid, SIGTERM), 0);
-    EXPECT_EQ(test::wait_for_exit(agent, 30'000), 0) << log();
+    EXPECT_EQ(test::wait_for_exit(agent, 30'000), 0) << log() << test::read_file(dir.file("agent.err"));
     const auto seen = ids();
     EXPECT_EQ(seen.size(), 700u);
     for (int i = 0; i < 600; ++i) EXPECT_EQ(seen.count("evt-" + std::to_string(i)), 1u) << "evt-" << i;

@@ -27,7 +27,9 @@ int AgentApplication::main(const std::vector<std::string>&) {
     ProcessSignals signals;  // before any thread starts
     configure_logging(config_->agent.log);
 
-    // Shared with the signal thread.
+    // Shared with the signal thread. The callbacks hold the mutex for their whole body, logging included: the main
+    // thread replaces spdlog's default logger under it on a reload, and spdlog's default logger may not be replaced
+    // while another thread logs through it.
     std::mutex mutex;
     Agent* running = nullptr;
     bool stop_requested = false;
@@ -35,12 +37,13 @@ int AgentApplication::main(const std::vector<std::string>&) {
     std::unique_ptr<PluginRegistry> next_registry;
     signals.watch(
         [&](int signal) {
-            spdlog::info("signal {} received: stopping (finishing the pages in hand)", signal);
             std::lock_guard lock(mutex);
+            spdlog::info("signal {} received: stopping (finishing the pages in hand)", signal);
             stop_requested = true;
             if (running != nullptr) running->stop();
         },
         [&] {
+            std::lock_guard lock(mutex);
             if (once_) {
                 spdlog::warn("SIGHUP: a --once run does not reload its configuration");
                 return;
@@ -49,7 +52,6 @@ int AgentApplication::main(const std::vector<std::string>&) {
             auto registry = std::make_unique<PluginRegistry>();
             auto config = load_for_reload(config_file_, *registry);
             if (!config) return;  // its problems are logged; the running agent goes on
-            std::lock_guard lock(mutex);
             next_config = std::move(config);
             next_registry = std::move(registry);
             if (running != nullptr) running->stop();
@@ -75,6 +77,7 @@ int AgentApplication::main(const std::vector<std::string>&) {
                           failure.what());
             config_ = std::move(previous_config);
             registry_ = std::move(previous_registry);
+            std::lock_guard lock(mutex);  // the signal thread may be logging
             configure_logging(config_->agent.log);
             continue;
         }
