@@ -134,6 +134,26 @@ TEST(Cli, AnAllowListLoadsOnlyThePluginsItNames) {
         << test::read_file(dir.file("bad.err"));
 }
 
+TEST(Cli, AnEventReportSaysWhenTheStoreIsOffOrNotThereYet) {
+    test::TempDir dir;
+    std::string text = test::counter_config(dir.path().string(), "total: 3");
+    const std::string fresh = dir.write("fresh.yaml", text);
+    EXPECT_EQ(test::run_vigil({"report", "activity", "--config", fresh}, dir.file("fresh")), 1);
+    EXPECT_NE(test::read_file(dir.file("fresh.err"))
+                  .find("vigil: the activity report failed: there is no event store at " + dir.path().string() +
+                        "/var/events.db yet: run `vigil run --once`"),
+              std::string::npos)
+        << test::read_file(dir.file("fresh.err"));
+    text.replace(text.find("{type: store, retention: 36500d}"), 32, "{type: store, enabled: false}");
+    const std::string off = dir.write("off.yaml", text);
+    EXPECT_EQ(test::run_vigil({"report", "logons", "--config", off}, dir.file("off")), 1);
+    EXPECT_NE(test::read_file(dir.file("off.err"))
+                  .find("vigil: the logons report failed: the event store is turned off in " + off +
+                        " ({type: store, enabled: false}): the activity and logons reports read it"),
+              std::string::npos)
+        << test::read_file(dir.file("off.err"));
+}
+
 TEST(Cli, RunOnceCollectsAndExitsZero) {
     test::TempDir dir;
     const std::string config = dir.write("vigil.yaml", test::counter_config(dir.path().string(), "total: 12", "info"));

@@ -2,6 +2,7 @@
 // same tenant collected twice, without and with it. With it, exactly the events whose actor is a transitive member
 // of the "Service Accounts" group (the emulator's ground truth, nested groups included) are missing, and nothing else.
 #include "emulator.hpp"
+#include "support/billable_accounts.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -178,19 +179,7 @@ TEST_F(ServiceAccountsTest, AnUnknownGroupIsSaidAndNothingIsLeftOut) {
     EXPECT_NE(test::read_file(dir_.file("doctor.out")).find("service_account_groups"), std::string::npos);
     EXPECT_NE(test::read_file(dir_.file("doctor.out")).find(" service accounts"), std::string::npos);
     // Billable accounts: enabled and licensed users, less the service accounts among them (ground truth).
-    size_t enabled_licensed = 0, service = 0;
-    emulator_->directory(kTenant).read([&](const emulator::Directory& directory) {
-        std::set<std::string> members;
-        for (const auto& group : directory.groups()) {
-            if (group.display_name != "Service Accounts") continue;
-            for (const auto& id : directory.transitive_members(group.id)) members.insert(id);
-        }
-        for (const auto& user : directory.users()) {
-            if (!user.account_enabled || !user.licensed) continue;
-            ++enabled_licensed;
-            service += members.count(user.id);
-        }
-    });
+    const auto [enabled_licensed, service] = test::expected_billable(*emulator_, kTenant, "Service Accounts");
     ASSERT_GT(service, 0u);
     const std::string expected = "ok: " + std::to_string(enabled_licensed - service) + " (" +
                                  std::to_string(enabled_licensed) + " enabled and licensed, " +

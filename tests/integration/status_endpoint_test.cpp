@@ -2,6 +2,7 @@
 // says matches what was collected, its metrics pass a strict Prometheus text-format check, and without the token
 // nothing is said.
 #include "emulator.hpp"
+#include "support/billable_accounts.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/test_support.hpp"
 
@@ -156,19 +157,7 @@ TEST_F(StatusEndpointTest, SaysWhatWasCollectedToWhoeverHasTheToken) {
     const auto accounts = source->getObject("billable_accounts");
     ASSERT_FALSE(accounts.isNull()) << status_answer.body;
     // Ground truth: the emulated directory's enabled, licensed users less the members of "Service Accounts".
-    size_t enabled_licensed = 0, service = 0;
-    emulator_->directory(kTenant).read([&](const emulator::Directory& directory) {
-        std::set<std::string> members;
-        for (const auto& group : directory.groups()) {
-            if (group.display_name != "Service Accounts") continue;
-            for (const auto& id : directory.transitive_members(group.id)) members.insert(id);
-        }
-        for (const auto& user : directory.users()) {
-            if (!user.account_enabled || !user.licensed) continue;
-            ++enabled_licensed;
-            service += members.count(user.id);
-        }
-    });
+    const auto [enabled_licensed, service] = test::expected_billable(*emulator_, kTenant, "Service Accounts");
     EXPECT_EQ(accounts->getValue<size_t>("enabled_licensed"), enabled_licensed);
     EXPECT_EQ(accounts->getValue<size_t>("service_accounts"), service);
     EXPECT_EQ(accounts->getValue<size_t>("billable"), enabled_licensed - service);

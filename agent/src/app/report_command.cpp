@@ -58,7 +58,10 @@ std::unique_ptr<EventDatabase> open_event_store(const Config& config) {
         }
         return std::make_unique<EventStore>(path, true);
     }
-    throw std::runtime_error("the configuration has no store output");  // the loader always adds one
+    // The loader adds the store unless it is listed with enabled: false.
+    throw std::runtime_error("the event store is turned off in " + config.main_file +
+                             " ({type: store, enabled: false}): the activity and logons reports read it; turn it on "
+                             "and collect, or read the events in the jsonl output");
 }
 
 }  // namespace

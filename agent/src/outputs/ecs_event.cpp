@@ -1,7 +1,7 @@
 // The event record mapped to the Elastic Common Schema 8 (https://www.elastic.co/guide/en/ecs/current/). The table
 // is in docs/formats.md.
 #include "outputs/event_format.hpp"
-#include "outputs/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include "util/rfc3339.hpp"
 

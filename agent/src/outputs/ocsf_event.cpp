@@ -1,6 +1,6 @@
 // The event record mapped to OCSF 1.1 (https://schema.ocsf.io/1.1.0). docs/formats.md has the table.
 #include "outputs/event_format.hpp"
-#include "outputs/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include "util/rfc3339.hpp"
 

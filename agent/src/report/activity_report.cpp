@@ -58,7 +58,7 @@ Report activity_report(const EventDatabase& store, const EventReportRequest& req
     events.empty_text = "No activity matches in this period.";
     events.row_limit = request.row_limit;
     events.total_rows = total;
-    events.produce = [&store, query](const std::function<bool(ReportRow&)>& emit) {
+    events.produce = [&store, query](const std::function<bool(const ReportRow&)>& emit) {
         ReportRow row(13);
         store.query(query, [&](const StoredEventView& event) {
             row[0] = time_cell(event.time_ms);

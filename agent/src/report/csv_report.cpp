@@ -66,7 +66,7 @@ void render_csv_report(const Report& report, std::ostream& out) {
                 header_written = true;
             }
             size_t shown = 0;
-            table.for_each_row([&](ReportRow& row) {
+            table.for_each_row([&](const ReportRow& row) {
                 if (shown++ == table.row_limit) return false;
                 line.clear();
                 for (const auto& [key, value] : section.facts) {

@@ -81,7 +81,7 @@ void write_table(std::string& out, const ReportTable& table, std::ostream& strea
     }
     out += "</tr></thead>\n<tbody>\n";
     size_t shown = 0;
-    table.for_each_row([&](ReportRow& row) {
+    table.for_each_row([&](const ReportRow& row) {
         if (shown == table.row_limit) return false;
         ++shown;
         out += "<tr>";

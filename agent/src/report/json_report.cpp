@@ -1,170 +1,94 @@
 #include "report/report_renderer.hpp"
-#include "util/json_text.hpp"
+#include "util/json_writer.hpp"
 #include "util/rfc3339.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <string>
-#include <vector>
 
 namespace vigil {
 
 namespace {
 
-// Writes JSON to a stream through a buffer flushed now and then: an events table of millions of rows is never held
-// whole. Knows where commas go.
-class JsonStream {
-public:
-    explicit JsonStream(std::ostream& out) : out_(out) {}
-    ~JsonStream() { flush(); }
-
-    void open(char bracket) {
-        comma();
-        buffer_ += bracket;
-        first_.push_back(true);
-    }
-    void close(char bracket) {
-        buffer_ += bracket;
-        first_.pop_back();
-        if (buffer_.size() > (1u << 20)) flush();
-    }
-    void key(std::string_view name) {
-        comma();
-        append_json_string(buffer_, name);
-        buffer_ += ':';
-        first_.back() = true;  // the value that follows takes no comma
-    }
-    void text(std::string_view value) {
-        comma();
-        append_json_string(buffer_, value);
-    }
-    void raw(std::string_view json) {
-        comma();
-        buffer_ += json;
-    }
-    void number(double value) {
-        char digits[32];
-        const int length = std::floor(value) == value && std::fabs(value) < 1e15
-                               ? std::snprintf(digits, sizeof(digits), "%.0f", value)
-                               : std::snprintf(digits, sizeof(digits), "%.6g", value);
-        raw(std::string_view(digits, static_cast<size_t>(length)));
-    }
-    void flush() {
-        out_ << buffer_;
-        buffer_.clear();
-    }
-
-private:
-    void comma() {
-        if (first_.empty()) return;
-        if (!first_.back()) buffer_ += ',';
-        first_.back() = false;
-    }
-
-    std::ostream& out_;
-    std::string buffer_;
-    std::vector<bool> first_;  // per open object or array: nothing written in it yet
-};
-
-void section_members(JsonStream& json, const ReportSection& section) {
-    for (const auto& [key, value] : section.facts) {
-        json.key(key);
-        json.text(value);
-    }
+// A section's facts, charts and tables as members of the object being written. Rows go to the stream a megabyte
+// at a time: an events table of millions of rows is never held whole.
+void section_members(JsonWriter& json, std::string& buffer, std::ostream& stream, const ReportSection& section) {
+    for (const auto& [key, value] : section.facts) json.text(key, value);
     if (!section.charts.empty()) {
-        json.key("charts");
-        json.open('{');
+        json.begin_object("charts");
         for (const ReportChart& chart : section.charts) {
-            json.key(chart.key);
-            json.open('{');
-            json.key("title");
-            json.text(chart.title);
-            json.key("unit");
-            json.text(chart.unit);
-            json.key("bars");
-            json.open('[');
+            json.begin_object(chart.key);
+            json.text("title", chart.title);
+            json.text("unit", chart.unit);
+            json.begin_array("bars");
             for (const ReportChart::Bar& bar : chart.bars) {
-                json.open('{');
-                json.key("label");
-                json.text(bar.label);
-                json.key("value");
-                json.number(bar.value);
-                json.close('}');
+                json.begin_item();
+                json.text("label", bar.label);
+                json.number("value", bar.value);
+                json.end_item();
             }
-            json.close(']');
-            json.close('}');
+            json.end_array();
+            json.end_object();
         }
-        json.close('}');
+        json.end_object();
     }
     bool any_total = false;
     for (const ReportTable& table : section.tables) {
-        json.key(table.key);
-        json.open('[');
+        json.begin_array(table.key);
         size_t shown = 0;
-        table.for_each_row([&](ReportRow& row) {
+        table.for_each_row([&](const ReportRow& row) {
             if (shown++ == table.row_limit) return false;
-            json.open('{');
+            json.begin_item();
             for (size_t c = 0; c < table.columns.size() && c < row.size(); ++c) {
-                json.key(table.columns[c].key);
                 if (row[c].json.empty()) {
-                    json.text(row[c].text);
+                    json.text(table.columns[c].key, row[c].text);
                 } else {
-                    json.raw(row[c].json);
+                    json.json(table.columns[c].key, row[c].json);
                 }
             }
-            json.close('}');
+            json.end_item();
+            if (buffer.size() > (1u << 20)) {
+                stream << buffer;
+                buffer.clear();
+            }
             return true;
         });
-        json.close(']');
+        json.end_array();
         any_total = any_total || table.total_rows != SIZE_MAX;
     }
     if (any_total) {
-        json.key("totals");
-        json.open('{');
+        json.begin_object("totals");
         for (const ReportTable& table : section.tables) {
-            if (table.total_rows == SIZE_MAX) continue;
-            json.key(table.key);
-            json.number(static_cast<double>(table.total_rows));
+            if (table.total_rows != SIZE_MAX) json.unsigned_integer(table.key, table.total_rows);
         }
-        json.close('}');
+        json.end_object();
     }
 }
 
 }  // namespace
 
 void render_json_report(const Report& report, std::ostream& out) {
-    JsonStream json(out);
-    json.open('{');
-    json.key("report");
-    json.text(report.kind);
-    json.key("title");
-    json.text(report.title);
-    json.key("generated");
+    std::string buffer;
+    JsonWriter json(buffer);
+    json.begin();
+    json.text("report", report.kind);
+    json.text("title", report.title);
     std::string generated;
     append_rfc3339_ms(generated, report.generated_ms);
-    json.text(generated);
-    for (const auto& [key, value] : report.scope) {
-        json.key(key);
-        json.text(value);
-    }
+    json.text("generated", generated);
+    for (const auto& [key, value] : report.scope) json.text(key, value);
     if (report.sections_key.empty()) {
-        if (!report.sections.empty()) section_members(json, report.sections.front());
+        if (!report.sections.empty()) section_members(json, buffer, out, report.sections.front());
     } else {
-        json.key(report.sections_key);
-        json.open('[');
+        json.begin_array(report.sections_key);
         for (const ReportSection& section : report.sections) {
-            json.open('{');
-            section_members(json, section);
-            json.close('}');
+            json.begin_item();
+            section_members(json, buffer, out, section);
+            json.end_item();
         }
-        json.close(']');
+        json.end_array();
     }
-    if (report.sections.empty()) {
-        json.key("message");
-        json.text(report.empty_message);
-    }
-    json.close('}');
-    json.raw("\n");
+    if (report.sections.empty()) json.text("message", report.empty_message);
+    json.end();
+    out << buffer << '\n';
 }
 
 }  // namespace vigil

@@ -60,6 +60,19 @@ SignIn read_sign_in(std::string_view details_json) {
     return sign_in;
 }
 
+// A summary table (json and html) appended to the section.
+ReportTable& summary_table(ReportSection& section, std::string key, std::string title,
+                           std::vector<ReportColumn> columns,
+                           std::string empty_text = "No failed logons in this period.") {
+    ReportTable& table = section.tables.emplace_back();
+    table.key = std::move(key);
+    table.title = std::move(title);
+    table.summary = true;
+    table.columns = std::move(columns);
+    table.empty_text = std::move(empty_text);
+    return table;
+}
+
 struct CountryFirstSeen {
     std::map<std::string, int64_t> first_ms;  // country -> first sign-in in the period
 };
@@ -143,7 +156,7 @@ Report logons_report(const EventDatabase& store, const EventReportRequest& reque
     logons.empty_text = "No logons match in this period.";
     logons.row_limit = request.row_limit;
     logons.total_rows = total;
-    logons.produce = [&store, query](const std::function<bool(ReportRow&)>& emit) {
+    logons.produce = [&store, query](const std::function<bool(const ReportRow&)>& emit) {
         ReportRow row(15);
         store.query(query, [&](const StoredEventView& event) {
             SignIn sign_in = read_sign_in(event.details_json);
@@ -169,46 +182,32 @@ Report logons_report(const EventDatabase& store, const EventReportRequest& reque
         });
     };
 
-    ReportTable& by_user = section.tables.emplace_back();
-    by_user.key = "failed_by_user";
-    by_user.title = "Failed logons by user";
-    by_user.summary = true;
-    by_user.columns = {{"user", "User"}, {"failed", "Failed logons"}, {"last_failed", "Last failed (UTC)"}};
-    by_user.empty_text = "No failed logons in this period.";
+    ReportTable& by_user =
+        summary_table(section, "failed_by_user", "Failed logons by user",
+                      {{"user", "User"}, {"failed", "Failed logons"}, {"last_failed", "Last failed (UTC)"}});
     for (const auto& [user, count] : failed_by_user.ranked(SIZE_MAX)) {
         by_user.rows.push_back({text_cell(user), count_cell(count), time_cell(last_failure_of_user[user])});
     }
 
-    ReportTable& by_ip = section.tables.emplace_back();
-    by_ip.key = "failed_by_ip";
-    by_ip.title = "Failed logons by IP address";
-    by_ip.summary = true;
-    by_ip.columns = {{"ip", "IP address"}, {"failed", "Failed logons"}, {"users", "Users tried"}};
-    by_ip.empty_text = "No failed logons in this period.";
+    ReportTable& by_ip = summary_table(section, "failed_by_ip", "Failed logons by IP address",
+                                       {{"ip", "IP address"}, {"failed", "Failed logons"}, {"users", "Users tried"}});
     for (const auto& [ip, count] : failed_by_ip.ranked(SIZE_MAX)) {
         by_ip.rows.push_back({text_cell(ip), count_cell(count), count_cell(users_of_ip[ip].size())});
     }
 
-    ReportTable& by_country = section.tables.emplace_back();
-    by_country.key = "failed_by_country";
-    by_country.title = "Failed logons by country";
-    by_country.summary = true;
-    by_country.columns = {{"country", "Country"}, {"failed", "Failed logons"}};
-    by_country.empty_text = "No failed logons in this period.";
+    ReportTable& by_country = summary_table(section, "failed_by_country", "Failed logons by country",
+                                            {{"country", "Country"}, {"failed", "Failed logons"}});
     for (const auto& [country, count] : failed_by_country.ranked(SIZE_MAX)) {
         by_country.rows.push_back({text_cell(country), count_cell(count)});
     }
 
     // A user seen from a country for the first time in the period, after signing in from another one in it.
-    ReportTable& first_seen = section.tables.emplace_back();
-    first_seen.key = "first_seen_countries";
-    first_seen.title = "Countries first seen for a user";
-    first_seen.summary = true;
-    first_seen.columns = {{"user", "User"},
-                          {"country", "Country"},
-                          {"first_seen", "First seen (UTC)"},
-                          {"earlier_countries", "Earlier countries"}};
-    first_seen.empty_text = "No user signed in from more than one country in this period.";
+    ReportTable& first_seen = summary_table(section, "first_seen_countries", "Countries first seen for a user",
+                                            {{"user", "User"},
+                                             {"country", "Country"},
+                                             {"first_seen", "First seen (UTC)"},
+                                             {"earlier_countries", "Earlier countries"}},
+                                            "No user signed in from more than one country in this period.");
     std::vector<std::tuple<int64_t, std::string, std::string, std::string>> sightings;  // newest first, below
     for (const auto& [user, seen] : countries_of_user) {
         if (seen.first_ms.size() < 2) continue;

@@ -36,13 +36,13 @@ struct ReportTable {
     std::vector<ReportColumn> columns;
     std::vector<ReportRow> rows;
     // When set, produces the rows instead of `rows`: calls emit for each until it returns false.
-    std::function<void(const std::function<bool(ReportRow&)>& emit)> produce;
+    std::function<void(const std::function<bool(const ReportRow&)>& emit)> produce;
     std::string empty_text;        // said instead of an empty table: "No failed logons in this period."
     bool summary = false;          // summaries are for json and html; table and csv print the main tables
     size_t row_limit = SIZE_MAX;   // table and html stop here and say how many more there were
     size_t total_rows = SIZE_MAX;  // when known: how many rows there are in all (for "showing 1000 of 53,210")
 
-    void for_each_row(const std::function<bool(ReportRow&)>& emit) const;
+    void for_each_row(const std::function<bool(const ReportRow&)>& emit) const;
 };
 
 // A chart for the html format (and its data for json). Bars are drawn in order: a timeline's buckets oldest

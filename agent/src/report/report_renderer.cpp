@@ -4,12 +4,10 @@
 
 namespace vigil {
 
-void ReportTable::for_each_row(const std::function<bool(ReportRow&)>& emit) const {
+void ReportTable::for_each_row(const std::function<bool(const ReportRow&)>& emit) const {
     if (produce) return produce(emit);
-    ReportRow copy;
     for (const ReportRow& row : rows) {
-        copy = row;
-        if (!emit(copy)) return;
+        if (!emit(row)) return;
     }
 }
 

@@ -75,14 +75,8 @@ std::string objects_text(simdjson::dom::element risk) {
 }  // namespace
 
 Report risks_report(const StateReportOptions& options) {
-    Report report;
-    report.kind = "risks";
-    report.title = "Risks";
-    report.generated_ms = options.now_ms;
-    report.scope = state_scope(options);
-    report.sections_key = "sources";
+    Report report = state_report_frame(options, "risks", "Risks", "risks");
     report.csv_table = "risks";
-    report.empty_message = nothing_found(options, "risks");
     for (const StateReportSource& source : state_sources_at(options)) {
         // The value each metric had at the snapshot before, for its trend.
         std::map<std::string, std::string> previous;

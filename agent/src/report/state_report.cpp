@@ -115,14 +115,8 @@ ReportTable changes_table(const StateReportSource& source, int64_t since_ms) {
 }  // namespace
 
 Report state_report(const StateReportOptions& options) {
-    Report report;
-    report.kind = "state";
-    report.title = "State in time";
-    report.generated_ms = options.now_ms;
-    report.scope = state_scope(options);
-    report.sections_key = "sources";
+    Report report = state_report_frame(options, "state", "State in time", "directory snapshot");
     report.csv_table = options.since_ms ? "changes" : "objects";
-    report.empty_message = nothing_found(options, "directory snapshot");
     for (const StateReportSource& source : state_sources_at(options)) {
         ReportSection& section = report.sections.emplace_back(state_section(source));
         Tally kinds;

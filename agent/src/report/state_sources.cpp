@@ -41,19 +41,21 @@ ReportSection state_section(const StateReportSource& source) {
     return section;
 }
 
-std::vector<std::pair<std::string, std::string>> state_scope(const StateReportOptions& options) {
-    std::vector<std::pair<std::string, std::string>> scope{{"at", rfc3339(options.at_ms)}};
-    if (options.since_ms) scope.emplace_back("since", rfc3339(*options.since_ms));
-    if (!options.organization.empty()) scope.emplace_back("organization", options.organization);
-    if (!options.source_group.empty()) scope.emplace_back("source_group", options.source_group);
-    if (!options.tenant_id.empty()) scope.emplace_back("tenant_id", options.tenant_id);
-    return scope;
-}
-
-std::string nothing_found(const StateReportOptions& options, const char* what) {
-    return std::string("No ") + what + " at or before " + when_text(options.at_ms) + " UTC" +
-           (options.organization.empty() ? "" : " for organization '" + options.organization + "'") +
-           ": enable the entra_state connector and run `vigil run --once`.";
+Report state_report_frame(const StateReportOptions& options, const char* kind, const char* title, const char* what) {
+    Report report;
+    report.kind = kind;
+    report.title = title;
+    report.generated_ms = options.now_ms;
+    report.scope = {{"at", rfc3339(options.at_ms)}};
+    if (options.since_ms) report.scope.emplace_back("since", rfc3339(*options.since_ms));
+    if (!options.organization.empty()) report.scope.emplace_back("organization", options.organization);
+    if (!options.source_group.empty()) report.scope.emplace_back("source_group", options.source_group);
+    if (!options.tenant_id.empty()) report.scope.emplace_back("tenant_id", options.tenant_id);
+    report.sections_key = "sources";
+    report.empty_message = std::string("No ") + what + " at or before " + when_text(options.at_ms) + " UTC" +
+                           (options.organization.empty() ? "" : " for organization '" + options.organization + "'") +
+                           ": enable the entra_state connector and run `vigil run --once`.";
+    return report;
 }
 
 }  // namespace vigil

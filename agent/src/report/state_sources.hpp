@@ -26,10 +26,9 @@ std::vector<StateReportSource> state_sources_at(const StateReportOptions& option
 // A section headed by the source (organization / source group / tenant (domain), snapshot), with those as facts.
 ReportSection state_section(const StateReportSource& source);
 
-// The scope line: at, since and the narrowing asked for.
-std::vector<std::pair<std::string, std::string>> state_scope(const StateReportOptions& options);
-
-// "No risks at or before ... : enable the entra_state connector and run `vigil run --once`."
-std::string nothing_found(const StateReportOptions& options, const char* what);
+// A report of one section per source, without sections yet: its kind, title, time, scope (at, since and the
+// narrowing asked for), and what it says when no source has a snapshot ("No <what> at or before ...: enable the
+// entra_state connector and run `vigil run --once`.").
+Report state_report_frame(const StateReportOptions& options, const char* kind, const char* title, const char* what);
 
 }  // namespace vigil

@@ -28,11 +28,11 @@ void render_text_report(const Report& report, size_t width, std::ostream& out) {
             TextTable text(std::move(headers));
             for (size_t c = 0; c < minimum_widths.size(); ++c) text.keep_at_least(c, minimum_widths[c]);
             size_t shown = 0;
-            table.for_each_row([&](ReportRow& row) {
+            table.for_each_row([&](const ReportRow& row) {
                 if (shown == table.row_limit) return false;
                 std::vector<std::string> cells;
                 for (size_t c = 0; c < table.columns.size() && c < row.size(); ++c) {
-                    if (table.columns[c].shown) cells.push_back(std::move(row[c].text));
+                    if (table.columns[c].shown) cells.push_back(row[c].text);
                 }
                 text.add(std::move(cells));
                 ++shown;

@@ -1,90 +1,53 @@
 #include "status/status_formats.hpp"
-#include "util/json_text.hpp"
+#include "util/json_writer.hpp"
 #include "util/rfc3339.hpp"
 
-#include <cstdio>
 #include <tuple>
 
 namespace vigil {
 
 namespace {
 
-// Appends "key": and a value; keeps track of commas for one object level at a time.
-class JsonObject {
-public:
-    explicit JsonObject(std::string& out) : out_(out) { out_ += '{'; }
-    ~JsonObject() { out_ += '}'; }
-    JsonObject(const JsonObject&) = delete;
-    JsonObject& operator=(const JsonObject&) = delete;
+std::string time_text(int64_t ms) {
+    std::string text;
+    append_rfc3339_ms(text, ms);
+    return text;
+}
 
-    std::string& key(std::string_view name) {
-        if (!first_) out_ += ',';
-        first_ = false;
-        append_json_string(out_, name);
-        out_ += ':';
-        return out_;
-    }
-    void text(std::string_view name, std::string_view value) { append_json_string(key(name), value); }
-    void number(std::string_view name, uint64_t value) { key(name) += std::to_string(value); }
-    void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
-    // A time, or null when 0 (never).
-    void time(std::string_view name, int64_t ms) {
-        std::string& out = key(name);
-        if (ms == 0) {
-            out += "null";
-        } else {
-            out += '"';
-            append_rfc3339_ms(out, ms);
-            out += '"';
-        }
-    }
-    // Text, or null when empty.
-    void text_or_null(std::string_view name, const std::string& value) {
-        if (value.empty()) {
-            key(name) += "null";
-        } else {
-            text(name, value);
-        }
-    }
+// A time, or null when 0 (never).
+void time_or_null(JsonWriter& json, std::string_view key, int64_t ms) {
+    json.text_or_null(key, ms == 0 ? std::string() : time_text(ms));
+}
 
-private:
-    std::string& out_;
-    bool first_ = true;
-};
-
-void job_json(std::string& out, const StatusSnapshot::Job& job, int64_t now_ms) {
-    JsonObject object(out);
-    object.text("connector", job.connector);
-    object.text("state", state_name(job.health.state));
-    object.number("runs", job.health.runs);
-    object.number("failed_runs", job.health.failed_runs);
-    object.number("consecutive_failures", job.health.consecutive_failures);
-    object.time("last_run_started", job.health.last_started_ms);
-    object.time("last_run_ended", job.health.last_ended_ms);
-    object.time("last_success", job.health.last_success_ms);
-    std::string& lag = object.key("collection_lag_seconds");
+void job_json(JsonWriter& json, const StatusSnapshot::Job& job, int64_t now_ms) {
+    json.begin_item();
+    json.text("connector", job.connector);
+    json.text("state", state_name(job.health.state));
+    json.unsigned_integer("runs", job.health.runs);
+    json.unsigned_integer("failed_runs", job.health.failed_runs);
+    json.unsigned_integer("consecutive_failures", job.health.consecutive_failures);
+    time_or_null(json, "last_run_started", job.health.last_started_ms);
+    time_or_null(json, "last_run_ended", job.health.last_ended_ms);
+    time_or_null(json, "last_success", job.health.last_success_ms);
     if (const auto seconds = StatusSnapshot::collection_lag_seconds(job, now_ms)) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof(buffer), "%.3f", *seconds);
-        lag += buffer;
+        json.number("collection_lag_seconds", *seconds);
     } else {
-        lag += "null";
+        json.json("collection_lag_seconds", "null");
     }
-    {
-        JsonObject events(object.key("events"));
-        events.number("collected", job.stored);
-        events.number("duplicate", job.duplicates);
-        events.number("filtered", job.filtered);
-        events.number("rejected", job.rejected);
-    }
-    {
-        JsonObject graph(object.key("graph_requests"));
-        graph.number("sent", job.graph_requests);
-        graph.number("throttled", job.graph_throttled);
-        graph.number("failed", job.graph_failed);
-    }
-    object.text_or_null("last_error", job.health.last_error);
-    object.text_or_null("paused_reason", job.health.paused_reason);
+    json.begin_object("events");
+    json.unsigned_integer("collected", job.stored);
+    json.unsigned_integer("duplicate", job.duplicates);
+    json.unsigned_integer("filtered", job.filtered);
+    json.unsigned_integer("rejected", job.rejected);
+    json.end_object();
+    json.begin_object("graph_requests");
+    json.unsigned_integer("sent", job.graph_requests);
+    json.unsigned_integer("throttled", job.graph_throttled);
+    json.unsigned_integer("failed", job.graph_failed);
+    json.end_object();
+    json.text_or_null("last_error", job.health.last_error);
+    json.text_or_null("paused_reason", job.health.paused_reason);
+    json.end_item();
 }
 
 }  // namespace
@@ -97,82 +60,68 @@ bool healthy(const StatusSnapshot& status, std::string& reason) {
 
 std::string status_json(const StatusSnapshot& status) {
     std::string out;
-    {
-        JsonObject root(out);
-        root.text("version", status.version);
-        root.time("started", status.started_ms);
-        root.time("now", status.now_ms);
-        std::string reason;
-        root.boolean("healthy", healthy(status, reason));
-        {
-            JsonObject spool(root.key("spool"));
-            spool.number("bytes", status.spool_bytes);
-            spool.number("budget_bytes", status.spool_budget_bytes);
-            spool.number("newest_event", status.spool_head);
-            spool.boolean("paused", !status.paused_reason.empty());
-            spool.text_or_null("paused_reason", status.paused_reason);
+    JsonWriter json(out);
+    json.begin();
+    json.text("version", status.version);
+    time_or_null(json, "started", status.started_ms);
+    time_or_null(json, "now", status.now_ms);
+    std::string reason;
+    json.boolean("healthy", healthy(status, reason));
+    json.begin_object("spool");
+    json.unsigned_integer("bytes", status.spool_bytes);
+    json.unsigned_integer("budget_bytes", status.spool_budget_bytes);
+    json.unsigned_integer("newest_event", status.spool_head);
+    json.boolean("paused", !status.paused_reason.empty());
+    json.text_or_null("paused_reason", status.paused_reason);
+    json.end_object();
+    json.begin_array("sources");
+    for (const auto& source : status.sources) {
+        json.begin_item();
+        json.text("organization", source.organization);
+        json.text("source_group", source.source_group);
+        json.text("tenant_id", source.tenant_id);
+        if (source.billable) {
+            json.begin_object("billable_accounts");
+            json.unsigned_integer("enabled_licensed", source.billable->enabled_licensed);
+            json.unsigned_integer("service_accounts", source.billable->service_accounts);
+            json.unsigned_integer("billable", source.billable->billable);
+            json.end_object();
+        } else {
+            json.json("billable_accounts", "null");
         }
-        std::string& sources = root.key("sources");
-        sources += '[';
-        for (size_t s = 0; s < status.sources.size(); ++s) {
-            const auto& source = status.sources[s];
-            if (s > 0) sources += ',';
-            JsonObject object(sources);
-            object.text("organization", source.organization);
-            object.text("source_group", source.source_group);
-            object.text("tenant_id", source.tenant_id);
-            std::string& billable = object.key("billable_accounts");
-            if (source.billable) {
-                JsonObject counts(billable);
-                counts.number("enabled_licensed", source.billable->enabled_licensed);
-                counts.number("service_accounts", source.billable->service_accounts);
-                counts.number("billable", source.billable->billable);
-            } else {
-                billable += "null";
+        time_or_null(json, "accounts_counted", source.counted_ms);
+        json.begin_array("unknown_service_account_groups");
+        for (const auto& group : source.unknown_groups) json.string_item(group);
+        json.end_array();
+        json.begin_array("connectors");
+        for (const auto& job : status.jobs) {
+            if (std::tie(job.organization, job.source_group, job.tenant_id) ==
+                std::tie(source.organization, source.source_group, source.tenant_id)) {
+                job_json(json, job, status.now_ms);
             }
-            object.time("accounts_counted", source.counted_ms);
-            std::string& unknown = object.key("unknown_service_account_groups");
-            unknown += '[';
-            for (size_t g = 0; g < source.unknown_groups.size(); ++g) {
-                if (g > 0) unknown += ',';
-                append_json_string(unknown, source.unknown_groups[g]);
-            }
-            unknown += ']';
-            std::string& connectors = object.key("connectors");
-            connectors += '[';
-            bool first = true;
-            for (const auto& job : status.jobs) {
-                if (std::tie(job.organization, job.source_group, job.tenant_id) !=
-                    std::tie(source.organization, source.source_group, source.tenant_id)) {
-                    continue;
-                }
-                if (!first) connectors += ',';
-                first = false;
-                job_json(connectors, job, status.now_ms);
-            }
-            connectors += ']';
         }
-        sources += ']';
-        std::string& outputs = root.key("outputs");
-        outputs += '[';
-        for (size_t o = 0; o < status.outputs.size(); ++o) {
-            const auto& output = status.outputs[o];
-            if (o > 0) outputs += ',';
-            JsonObject object(outputs);
-            object.text("name", output.name);
-            object.text("type", output.type);
-            object.number("delivered_up_to", output.delivered_sequence);
-            object.number("backlog_events", output.backlog_events);
-            object.number("spool_bytes", output.held_bytes);
-            object.number("dropped_events", output.lost_events);
-            object.number("batches", output.batches);
-            object.number("failures", output.failures);
-            object.number("consecutive_failures", output.consecutive_failures);
-            object.time("last_delivery", output.last_delivered_ms);
-            object.text_or_null("last_error", output.last_error);
-        }
-        outputs += ']';
+        json.end_array();
+        json.end_item();
     }
+    json.end_array();
+    json.begin_array("outputs");
+    for (const auto& output : status.outputs) {
+        json.begin_item();
+        json.text("name", output.name);
+        json.text("type", output.type);
+        json.unsigned_integer("delivered_up_to", output.delivered_sequence);
+        json.unsigned_integer("backlog_events", output.backlog_events);
+        json.unsigned_integer("spool_bytes", output.held_bytes);
+        json.unsigned_integer("dropped_events", output.lost_events);
+        json.unsigned_integer("batches", output.batches);
+        json.unsigned_integer("failures", output.failures);
+        json.unsigned_integer("consecutive_failures", output.consecutive_failures);
+        time_or_null(json, "last_delivery", output.last_delivered_ms);
+        json.text_or_null("last_error", output.last_error);
+        json.end_item();
+    }
+    json.end_array();
+    json.end();
     out += '\n';
     return out;
 }

@@ -57,8 +57,8 @@ StatusSnapshot snapshot() {
     status.jobs.push_back(logons);
 
     status.outputs.push_back({"jsonl", "jsonl", 200, 0, 0, 0, 4, 0, 0, kNow - 20'000, ""});
-    status.outputs.push_back(
-        {"siem", "syslog", 150, 50, 3 << 20, 7, 2, 5, 5, kNow - 900'000, "connection refused by siem.example:6514"});
+    status.outputs.push_back({"siem", "syslog", 150, 50, 3 << 20, 7, 2, 5, 5, kNow - 900'000,
+                              "connection refused by siem.example:6514 \x1b[2J"});
     status.sources.push_back({kHostileOrganization, "Cloud", "t1", BillableAccounts{94, 5, 89}, 5, {}, kNow - 60'000});
     status.sources.push_back({"Fabrikam", "", "t2", std::nullopt, 0, {"Automation"}, 0});
     return status;
@@ -132,7 +132,8 @@ TEST(StatusJson, GivesEachSourcesConnectorsAndTheLastErrorInWords) {
     EXPECT_EQ(logons->getValue<std::string>("last_error"), kError);
     EXPECT_TRUE(logons->isNull("collection_lag_seconds"));
     const auto siem = root->getArray("outputs")->getObject(1);
-    EXPECT_EQ(siem->getValue<std::string>("last_error"), "connection refused by siem.example:6514");
+    EXPECT_EQ(siem->getValue<std::string>("last_error"), "connection refused by siem.example:6514 \x1b[2J")
+        << "json keeps it exact";
     EXPECT_EQ(siem->getValue<int>("backlog_events"), 50);
 }
 
@@ -157,8 +158,11 @@ TEST(RunSummary, FitsTheScreenAndSpellsOutFailures) {
     EXPECT_NE(summary.find("Failed (1 of 2)"), std::string::npos) << summary;
     EXPECT_NE(summary.find("Fabrikam/t2/entra_logons: " + kError), std::string::npos) << "whole: the advice ends it";
     EXPECT_NE(summary.find("connection refused by siem.example:6514"), std::string::npos) << summary;
-    EXPECT_NE(summary.find("89"), std::string::npos) << "billable accounts";
-    EXPECT_EQ(summary.find('\x1b'), std::string::npos);
+    EXPECT_NE(summary.find("  t1      89                 94                5\n"), std::string::npos)
+        << "billable, enabled licensed, service accounts\n"
+        << summary;
+    EXPECT_EQ(summary.find('\x1b'), std::string::npos) << "an output's error is printed, not obeyed";
+    EXPECT_NE(summary.find("siem.example:6514 \xEF\xBF\xBD[2J"), std::string::npos) << summary;
     EXPECT_EQ(summary.find("Sales\nTeam"), std::string::npos) << "the organization's line break is not printed raw";
     EXPECT_NE(summary.find("Contoso \"EU\" \\ Sales Team  t1"), std::string::npos) << summary;
 }
